@@ -1,0 +1,32 @@
+"""Follow-up durations in months: "36 months", "a 3-year follow-up", "4–6 years later"."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import regex
+
+from textmine.extractors.engine import Candidate, Region, group, group_span
+from textmine.rulebook import Pattern
+from textmine.values.quantities import duration_factor, parse_duration, parse_range_bounds
+
+LABEL = "follow_up"
+_UNIT_AT_END = regex.compile(r"([a-z]+)\s*$", regex.I)
+
+
+def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidate]:
+    start, end = group_span(m)
+    if group(m, "low") is not None:
+        low, high = parse_duration(m.group("low")), parse_duration(m.group("high"))
+        values = {"value": None, "low": low.value if low.value is not None else low.low,
+                  "high": high.value if high.value is not None else high.high}
+    else:
+        q = parse_duration(m.group("value"))
+        values = {"value": q.value, "low": q.low, "high": q.high}
+        rng = group(m, "range")
+        if rng:
+            unit = _UNIT_AT_END.search(rng) or _UNIT_AT_END.search(m.group("value"))
+            number_part = rng[: rng.rfind(unit.group(1))] if unit and rng.rstrip().endswith(unit.group(1)) else rng
+            values["low"], values["high"] = parse_range_bounds(number_part, duration_factor(unit.group(1)))
+    values["unit"] = "months"
+    yield Candidate(LABEL, start, end, pattern.id, values)

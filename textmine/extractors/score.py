@@ -1,0 +1,176 @@
+"""Scores of outcome measures: values with SD, medians with IQR, changes "from A to B",
+and lists resolved with "respectively".
+
+Patterns find *value expressions*; this module then gives each value its measure:
+- a list of k values takes the k measures named just before it ("ODI and VAS fell from
+  56.7 and 82.1 to 17.5 and 21.9, respectively"), or one measure for all;
+- a single value takes the nearest measure before it in the sentence, else one named just
+  after it ("7.4 ± 1.2 on the VAS"), else the table's row or column header;
+- a value with no measure is not a score and is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import regex
+
+from textmine.extractors.engine import Candidate, Region, group, group_span
+from textmine.rulebook import Pattern, RuleBook, expand
+from textmine.values.numbers import NumberFormatError, parse_number
+
+LABEL = "score"
+_AFTER_WINDOW = 40  # characters after a value in which "on the VAS" may name its measure
+
+
+@dataclass(frozen=True)
+class MeasureMention:
+    start: int
+    end: int
+    measure: str
+
+
+class MeasureFinder:
+    """Finds measure names (lexicon plus a document's own abbreviations) in text."""
+
+    def __init__(self, book: RuleBook, aliases: dict[str, str] | None = None):
+        self.book = book
+        self.aliases = {k.lower(): v for k, v in (aliases or {}).items()}
+        extra = "|".join(regex.escape(a) for a in sorted(self.aliases, key=len, reverse=True))
+        body = "{MEASURE}" + (f"|{extra}" if extra else "")
+        self.regex = regex.compile(rf"(?<![\w-])(?:{expand(body, book.macros)})(?![\w]|-\w)", regex.I)
+
+    def find(self, text: str, start: int, end: int) -> list[MeasureMention]:
+        out = []
+        for m in self.regex.finditer(text, start, end):
+            measure = self.book.normalise_measure(m.group()) or self.aliases.get(m.group().lower())
+            if measure:
+                out.append(MeasureMention(m.start(), m.end(), measure))
+        return out
+
+    def measure_of(self, text: str) -> str | None:
+        found = self.find(text, 0, len(text))
+        return found[0].measure if found else None
+
+
+_ITEM = None
+
+
+def _item_regex(book: RuleBook) -> regex.Pattern:
+    global _ITEM
+    if _ITEM is None:
+        _ITEM = regex.compile(expand(r"(?P<value>{DEC})(?P<sd>{SD})?", book.macros), regex.I)
+    return _ITEM
+
+
+def _sd(text: str | None) -> float | None:
+    if not text:
+        return None
+    m = regex.search(r"\d+(?:\.\d+)?", text)
+    return float(m.group()) if m else None
+
+
+def make_builder(book: RuleBook):
+    """The score builder for ``run_patterns``: one candidate per value expression or list item."""
+
+    def items(m: regex.Match, name: str) -> list[tuple[int, int, float, float | None]]:
+        s, e = m.span(name)
+        return [(x.start(), x.end(), parse_number(x.group("value")), _sd(x.group("sd")))
+                for x in _item_regex(book).finditer(m.string, s, e)]
+
+    def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidate]:
+        start, end = group_span(m)
+        if group(m, "befores") is not None:
+            befores, afters = items(m, "befores"), items(m, "afters")
+            if len(befores) != len(afters):
+                raise NumberFormatError("unequal lists")
+            n = len(befores)
+            for i, (b, a) in enumerate(zip(befores, afters)):
+                yield Candidate(LABEL, b[0], a[1], pattern.id,
+                                {"before": b[2], "after": a[2], "before_sd": b[3], "after_sd": a[3]},
+                                extras={"list": (start, end), "index": i, "size": n})
+            return
+        for name, key in (("afters", "after"), ("values", "value")):
+            if group(m, name) is not None:
+                found = items(m, name)
+                for i, (s, e, v, sd) in enumerate(found):
+                    values = {key: v, ("after_sd" if key == "after" else "sd"): sd}
+                    yield Candidate(LABEL, s, e, pattern.id, values,
+                                    extras={"list": (start, end), "index": i, "size": len(found)})
+                return
+        values: dict = {}
+        for key in ("value", "before", "after", "low", "high"):
+            text = group(m, key)
+            if text is not None:
+                values[key] = parse_number(text)
+        for key in ("sd", "before_sd", "after_sd"):
+            values[key] = _sd(group(m, key))
+        yield Candidate(LABEL, start, end, pattern.id, values)
+
+    return build
+
+
+def assign_measures(candidates: list[Candidate], region: Region, finder: MeasureFinder,
+                    header_measure: str | None = None) -> list[Candidate]:
+    """Give every score candidate its measure; drop those that have none."""
+    out: list[Candidate] = []
+    by_sentence: dict[tuple[int, int], list[Candidate]] = {}
+    for c in candidates:
+        by_sentence.setdefault(region.sentence_of(c.start), []).append(c)
+    for (s, e), group_ in by_sentence.items():
+        measures = finder.find(region.text, s, e)
+        group_.sort(key=lambda c: c.start)
+        # values that sit inside a measure's own name ("SF-36") are not values
+        group_ = [c for c in group_ if not any(mm.start <= c.start < mm.end for mm in measures)]
+        lists: dict[tuple[int, int], list[Candidate]] = {}
+        for c in group_:
+            if "list" in c.extras:
+                lists.setdefault(c.extras["list"], []).append(c)
+        done: set[int] = set()
+        previous_end = s
+        for c in group_:
+            if id(c) in done:
+                continue
+            if "list" in c.extras:
+                members = lists[c.extras["list"]]
+                list_start = c.extras["list"][0]
+                names = _measures_between(measures, previous_end, list_start) or _nearest_before(measures, list_start)
+                if len(names) == len(members):
+                    for member, mm in zip(members, names):
+                        member.values["measure"] = mm.measure
+                        out.append(member)
+                elif names:
+                    for member in members:
+                        member.values["measure"] = names[-1].measure
+                        out.append(member)
+                elif header_measure:
+                    for member in members:
+                        member.values["measure"] = header_measure
+                        out.append(member)
+                done.update(id(x) for x in members)
+                previous_end = max(x.end for x in members)
+                continue
+            before = [mm for mm in measures if mm.end <= c.start]
+            after = [mm for mm in measures if c.end <= mm.start <= c.end + _AFTER_WINDOW]
+            measure = None
+            if before:
+                measure = before[-1].measure
+            elif after:
+                measure = after[0].measure
+            elif header_measure:
+                measure = header_measure
+            if measure:
+                c.values["measure"] = measure
+                out.append(c)
+            previous_end = c.end
+    return out
+
+
+def _measures_between(measures: list[MeasureMention], start: int, end: int) -> list[MeasureMention]:
+    return [mm for mm in measures if start <= mm.start and mm.end <= end]
+
+
+def _nearest_before(measures: list[MeasureMention], end: int) -> list[MeasureMention]:
+    before = [mm for mm in measures if mm.end <= end]
+    return before[-1:]

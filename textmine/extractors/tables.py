@@ -1,0 +1,87 @@
+"""Tables: run every pattern inside each cell, then read what only the headers explain.
+
+A cell "10" under the header "n" is a sample size; "36" under "Follow-up (months)" is a
+follow-up; "7.1 ± 1.2" under "VAS at 12 months" is a VAS score. Header patterns are data
+in ``patterns/tables.json``. Each row of a table is its cells' "sentence".
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import regex
+
+from textmine.document import Block, Cell
+from textmine.extractors import dose, follow_up, sample_size, score
+from textmine.extractors.engine import Candidate, Region, resolve_overlaps
+from textmine.rulebook import RuleBook, expand, load_json
+from textmine.values.numbers import NumberFormatError, parse_number
+from textmine.values.quantities import duration_factor, parse_cells, parse_duration, split_range
+
+RunField = Callable[[str, Region], list[Candidate]]
+
+
+class TableReader:
+    def __init__(self, book: RuleBook):
+        data = load_json("tables.json", book.directory)
+        self.headers = {k: regex.compile(v, regex.I) for k, v in data.items() if not k.startswith("_")}
+        m = book.macros
+        self.count = regex.compile(expand(r"^\s*(?:{COUNT})\s*$", m), regex.I)
+        self.number = regex.compile(expand(r"^\s*(?P<value>{DEC})(?P<sd>{SD})?\s*%?\s*$", m), regex.I)
+        self.amount = regex.compile(expand(r"^\s*(?:{AMOUNT_RANGE}|{AMOUNT})\s*$", m), regex.I)
+        self.duration = regex.compile(expand(r"^\s*(?:{DURATION})\s*$", m), regex.I)
+        self.plain_range = regex.compile(expand(r"^\s*{DEC}\s*(?:-|to)\s*{DEC}\s*$", m), regex.I)
+
+    def read(self, text: str, folded: str, block: Block, run_field: RunField, finder: score.MeasureFinder) -> list[Candidate]:
+        if not block.rows:
+            return []
+        header = block.rows[0]
+        out: list[Candidate] = []
+        for row, (row_start, row_end) in zip(block.rows[1:], block.row_spans[1:]):
+            row_header = row[0].text if row else ""
+            for col, cell in enumerate(row):
+                if cell.end <= cell.start:
+                    continue
+                col_header = header[col].text if col < len(header) else ""
+                region = Region(folded, cell.start, cell.end, ((row_start, row_end),))
+                found: list[Candidate] = []
+                for label in ("sample_size", "dose", "follow_up"):
+                    found += run_field(label, region)
+                scores = run_field("score", region)
+                header_measure = finder.measure_of(col_header) or (finder.measure_of(row_header) if col > 0 else None)
+                found += score.assign_measures(scores, region, finder, header_measure)
+                if not found:
+                    found += self._by_header(folded, cell, col_header, header_measure, region)
+                out += found
+        return resolve_overlaps(out)
+
+    def _by_header(self, folded: str, cell: Cell, col_header: str, measure: str | None, region: Region) -> list[Candidate]:
+        value_text = folded[cell.start:cell.end]
+        unit = self.headers["unit_from_header"].search(col_header)
+        try:
+            if self.headers["sample_size"].search(col_header) and self.count.match(value_text):
+                return [Candidate("sample_size", cell.start, cell.end, "ss.table_column",
+                                  {"value": sample_size.parse_count(value_text)})]
+            if self.headers["follow_up"].search(col_header):
+                if self.duration.match(value_text):
+                    q = parse_duration(value_text)
+                elif unit and (self.number.match(value_text) or self.plain_range.match(value_text)):
+                    q = parse_duration(f"{value_text} {unit.group(1)}")
+                else:
+                    return []
+                return [Candidate("follow_up", cell.start, cell.end, "fu.table_column",
+                                  {"value": q.value, "low": q.low, "high": q.high, "unit": "months"})]
+            if self.headers["dose"].search(col_header) and self.amount.match(value_text):
+                q = parse_cells(value_text)
+                if (q.value or q.low or 0) < dose.MIN_BARE_CELLS:
+                    return []
+                return [Candidate("dose", cell.start, cell.end, "dose.table_column",
+                                  {"value": q.value, "low": q.low, "high": q.high, "unit": "cells", "per": None})]
+            m = self.number.match(value_text)
+            if measure and m:
+                sd = m.group("sd")
+                return [Candidate("score", cell.start, cell.end, "score.table_cell",
+                                  {"value": parse_number(m.group("value")), "sd": score._sd(sd), "measure": measure})]
+        except (NumberFormatError, KeyError):
+            return []
+        return []

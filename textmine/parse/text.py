@@ -1,0 +1,126 @@
+"""Markdown and plain text → ``Document``.
+
+Both formats share one reader: paragraphs are separated by blank lines (or, in text where
+every line is a paragraph, by line breaks that end a sentence or start a heading), lines
+starting with ``|`` form tables (a ``|---|`` line after the first row marks it as the
+header), ``#`` lines are headings, and a "References" heading starts the references block,
+from which nothing is extracted.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from textmine.document import Block, Cell, Document
+
+_TABLE_SEPARATOR = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_HEADING = regex.compile(r"^\s{0,3}#{1,6}\s+\S")
+_REFERENCES = regex.compile(r"^\s{0,3}(?:#{1,6}\s*)?(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*:?\s*$", regex.I)
+_CAPTION = regex.compile(r"^\s*(?:\*\*)?(?:table|fig\.?|figure)\s+\d+[.:]?", regex.I)
+
+
+def parse_text(text: str, source: str, fmt: str = "text") -> Document:
+    """Split text into heading, paragraph, caption, table and references blocks.
+
+    >>> doc = parse_text("# Methods\\n\\nTwenty rats.\\n\\n| Group | n |\\n|---|---|\\n| MSC | 10 |\\n", "x.md", "markdown")
+    >>> [b.kind for b in doc.blocks]
+    ['heading', 'paragraph', 'table']
+    """
+    blocks: list[Block] = []
+    lines = _lines_with_offsets(text)
+    in_references = False
+    para: list[tuple[int, int]] = []
+
+    def flush_paragraph() -> None:
+        if para:
+            kind = "references" if in_references else "paragraph"
+            blocks.append(Block(kind, para[0][0], para[-1][1]))
+            para.clear()
+
+    i = 0
+    while i < len(lines):
+        start, end = lines[i]
+        line = text[start:end]
+        stripped = line.strip()
+        if not stripped:
+            flush_paragraph()
+            i += 1
+            continue
+        if stripped.startswith("|"):
+            flush_paragraph()
+            j = i
+            while j < len(lines) and text[lines[j][0]:lines[j][1]].strip().startswith("|"):
+                j += 1
+            blocks.append(_table_block(text, lines[i:j], in_references))
+            i = j
+            continue
+        if _REFERENCES.match(stripped):
+            flush_paragraph()
+            blocks.append(Block("heading", start + len(line) - len(line.lstrip()), end))
+            in_references = True
+            i += 1
+            continue
+        if _HEADING.match(line) or (fmt == "text" and _looks_like_heading(stripped, lines, i, text)):
+            flush_paragraph()
+            blocks.append(Block("references" if in_references else "heading", start + len(line) - len(line.lstrip()), end))
+            if _HEADING.match(line) and in_references and not _REFERENCES.match(stripped):
+                in_references = False
+                blocks[-1] = Block("heading", blocks[-1].start, blocks[-1].end)
+            i += 1
+            continue
+        if _CAPTION.match(stripped) and not para:
+            blocks.append(Block("references" if in_references else "caption", start, end))
+            i += 1
+            continue
+        if para and _ends_paragraph(text[para[-1][0]:para[-1][1]], stripped):
+            flush_paragraph()
+        para.append((start + len(line) - len(line.lstrip()), end))
+        i += 1
+    flush_paragraph()
+    return Document(text=text, source=source, format=fmt, blocks=tuple(blocks))
+
+
+def _lines_with_offsets(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        out.append((pos, pos + len(body.rstrip())))
+        pos += len(line)
+    return out
+
+
+def _looks_like_heading(stripped: str, lines, i: int, text: str) -> bool:
+    """In plain text a short line without final punctuation, followed by more text, is a heading."""
+    if len(stripped) > 60 or stripped[-1] in ".,;:)!?" or not stripped[0].isupper():
+        return False
+    return i + 1 < len(lines) and bool(text[lines[i + 1][0]:lines[i + 1][1]].strip())
+
+
+def _ends_paragraph(previous: str, next_line: str) -> bool:
+    """A line break ends a paragraph when the previous line ends a sentence and the next starts one."""
+    prev = previous.rstrip()
+    return bool(prev) and prev[-1] in ".!?:" and (next_line[0].isupper() or next_line[0] in "#*-•>")
+
+
+def _table_block(text: str, lines: list[tuple[int, int]], in_references: bool) -> Block:
+    rows: list[tuple[Cell, ...]] = []
+    spans: list[tuple[int, int]] = []
+    for start, end in lines:
+        line = text[start:end]
+        if _TABLE_SEPARATOR.match(line):
+            continue
+        cells = []
+        pos = start + line.index("|") + 1
+        for part in line[line.index("|") + 1:].split("|"):
+            raw_start, raw_end = pos, pos + len(part)
+            pos = raw_end + 1
+            inner = text[raw_start:raw_end]
+            if raw_end == end and not inner.strip():
+                continue  # the trailing pipe
+            lead = len(inner) - len(inner.lstrip())
+            c_start, c_end = raw_start + lead, raw_start + len(inner.rstrip())
+            cells.append(Cell(c_start, max(c_start, c_end), text[c_start:max(c_start, c_end)]))
+        rows.append(tuple(cells))
+        spans.append((start, end))
+    kind = "references" if in_references else "table"
+    return Block(kind, lines[0][0], lines[-1][1], rows=tuple(rows), row_spans=tuple(spans))

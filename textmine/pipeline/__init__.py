@@ -1,0 +1,127 @@
+"""The pipeline: document → sentences and abbreviations → extractors → mentions.
+
+Build one ``Pipeline`` and reuse it: loading patterns and the spaCy components happens once.
+
+>>> from textmine.parse import parse_text
+>>> p = Pipeline()
+>>> doc = parse_text("Twenty-six patients received 2 × 10^7 cells per disc.", "<example>")
+>>> [(m.field, m.value, m.per) for m in p.run(doc)]
+[('sample_size', 26, None), ('dose', 20000000.0, 'disc')]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textmine.document import Document
+from textmine.extractors import dose, follow_up, sample_size, score
+from textmine.extractors.engine import Candidate, Region, resolve_overlaps, run_patterns
+from textmine.extractors.tables import TableReader
+from textmine.mentions import Link, Mention
+from textmine.pipeline.abbreviations import Abbreviation, AbbreviationFinder
+from textmine.pipeline.sentences import split_sentences
+from textmine.rulebook import RuleBook
+from textmine.values.numbers import fold
+
+TEXT_BLOCKS = ("paragraph", "heading", "caption", "footnote")
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Every option of the pipeline, with its one default."""
+
+    patterns_dir: Path | None = None  # None: the patterns shipped with textmine
+    abbreviations: bool = True  # run scispaCy's abbreviation detector
+
+
+@dataclass
+class Analysis:
+    """What the pipeline found in one document."""
+
+    mentions: list[Mention]
+    abbreviations: list[Abbreviation] = field(default_factory=list)
+
+
+class Pipeline:
+    def __init__(self, config: PipelineConfig | None = None):
+        self.config = config or PipelineConfig()
+        self.book = RuleBook.load(self.config.patterns_dir)
+        self.builders = {
+            "sample_size": sample_size.build,
+            "dose": dose.build,
+            "follow_up": follow_up.build,
+            "score": score.make_builder(self.book),
+        }
+        self.tables = TableReader(self.book)
+        self._abbreviations: AbbreviationFinder | None = None
+        self._base_finder = score.MeasureFinder(self.book)
+
+    @property
+    def abbreviation_finder(self) -> AbbreviationFinder:
+        if self._abbreviations is None:
+            self._abbreviations = AbbreviationFinder()
+        return self._abbreviations
+
+    def run(self, document: Document) -> list[Mention]:
+        return self.analyse(document).mentions
+
+    def analyse(self, document: Document) -> Analysis:
+        text = document.text
+        folded = fold(text)
+        text_blocks = [b for b in document.blocks if b.kind in TEXT_BLOCKS]
+        abbreviations: list[Abbreviation] = []
+        finder = self._base_finder
+        if self.config.abbreviations:
+            abbreviations = self.abbreviation_finder.find(text, [(b.start, b.end) for b in text_blocks])
+            aliases = {a.short: self.book.normalise_measure(a.long) for a in abbreviations}
+            aliases = {k: v for k, v in aliases.items() if v and not self.book.normalise_measure(k)}
+            if aliases:
+                finder = score.MeasureFinder(self.book, aliases)
+
+        def run_field(label: str, region: Region) -> list[Candidate]:
+            return run_patterns(self.book, label, region, self.builders[label])
+
+        candidates: list[Candidate] = []
+        sentence_of: dict[int, tuple[int, int]] = {}
+        for block in document.blocks:
+            if block.kind in TEXT_BLOCKS:
+                region = Region(folded, block.start, block.end, tuple(split_sentences(text, block.start, block.end)))
+                found = []
+                for label in ("sample_size", "dose", "follow_up"):
+                    found += run_field(label, region)
+                found += score.assign_measures(run_field("score", region), region, finder)
+                for c in found:
+                    sentence_of[id(c)] = region.sentence_of(c.start)
+                candidates += found
+            elif block.kind == "table":
+                found = self.tables.read(text, folded, block, run_field, finder)
+                for c in found:
+                    sentence_of[id(c)] = _row_of(block, c.start)
+                candidates += found
+        candidates = resolve_overlaps(candidates)
+        mentions = [self._mention(document, c, sentence_of[id(c)]) for c in candidates]
+        mentions.sort(key=lambda m: (m.start, m.end, m.field))
+        return Analysis(mentions, abbreviations)
+
+    def _mention(self, document: Document, c: Candidate, sentence: tuple[int, int]) -> Mention:
+        v = c.values
+        return Mention(
+            doc=document.source, field=c.field, text=document.text[c.start:c.end], start=c.start, end=c.end,
+            sentence=document.text[sentence[0]:sentence[1]], rule=c.rule, page=document.page_at(c.start),
+            value=v.get("value"), low=v.get("low"), high=v.get("high"),
+            unit=v.get("unit", "cells" if c.field == "sample_size" and False else v.get("unit")),
+            per=v.get("per"), measure=v.get("measure"), before=v.get("before"), after=v.get("after"),
+            sd=v.get("sd"), before_sd=v.get("before_sd"), after_sd=v.get("after_sd"),
+            links=tuple(),
+        )
+
+
+def _row_of(block, offset: int) -> tuple[int, int]:
+    for s, e in block.row_spans:
+        if s <= offset <= e:
+            return (s, e)
+    return (block.start, block.end)
+
+
+__all__ = ["Pipeline", "PipelineConfig", "Analysis", "Link"]

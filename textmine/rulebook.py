@@ -1,0 +1,243 @@
+"""The rule book: load and validate pattern data from ``patterns/``.
+
+Every pattern is one JSON line with an ``id``, a ``label`` (the field it extracts), an
+explicit ``kind`` (``regex``, ``phrase`` or ``token``) and the ``pattern`` itself. Unknown
+keys, duplicate ids, unknown labels, kinds or macros are errors raised at load time, with
+the file and line named — a misspelt option never silently vanishes.
+
+Regex patterns may use macros such as ``{NUM}`` or ``{MEASURE}``; they are expanded from
+``patterns/macros.json`` and the lexicons before compiling.
+
+>>> book = RuleBook.load()
+>>> sorted({p.label for p in book.patterns})
+['dose', 'follow_up', 'sample_size', 'score']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import regex
+
+LABELS = ("sample_size", "dose", "score", "follow_up")
+KINDS = ("regex", "phrase", "token")
+ROLES = ("extract", "veto")
+PATTERN_FILES = tuple(f"{label}.jsonl" for label in LABELS)
+_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "window"}
+_REQUIRED_KEYS = {"id", "label", "kind", "pattern"}
+
+
+class PatternError(ValueError):
+    """A pattern file is malformed; the message names the file and line."""
+
+
+def patterns_dir() -> Path:
+    """Where pattern data lives: ``$TEXTMINE_PATTERNS`` or the ``patterns/`` shipped with textmine."""
+    env = os.environ.get("TEXTMINE_PATTERNS")
+    if env:
+        return Path(env)
+    return Path(str(resources.files("textmine.patterns")))
+
+
+def load_json(name: str, directory: Path | None = None) -> Any:
+    """Load one JSON data file, rejecting duplicate keys (a silent overwrite is a bug)."""
+    path = (directory or patterns_dir()) / name
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                raise PatternError(f"{path}: duplicate key {key!r}")
+            seen[key] = value
+        return seen
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise PatternError(f"{path}: invalid JSON: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One validated pattern. ``compiled`` is the regex that finds it in text."""
+
+    id: str
+    label: str
+    kind: str
+    pattern: Any
+    role: str = "extract"
+    literal: str = ""
+    description: str = ""
+    context: str | None = None
+    window: int = 0
+    source: str = ""
+    compiled: Any = field(default=None, compare=False, repr=False)
+    compiled_context: Any = field(default=None, compare=False, repr=False)
+
+
+class RuleBook:
+    """All patterns, macros and lexicons of one ``patterns/`` directory."""
+
+    def __init__(self, directory: Path, patterns: list[Pattern], macros: dict[str, str], measures: list[dict]):
+        self.directory = directory
+        self.patterns = patterns
+        self.macros = macros
+        self.measures = measures
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, directory: Path | str | None = None) -> "RuleBook":
+        directory = Path(directory) if directory else patterns_dir()
+        measures = load_json("measures.json", directory)["measures"]
+        lexicons = load_json("lexicons.json", directory)
+        macros = _expand_macros(load_json("macros.json", directory), lexicons, measures, directory)
+        patterns: list[Pattern] = []
+        seen: dict[str, str] = {}
+        for name in PATTERN_FILES:
+            path = directory / name
+            for lineno, entry in _read_jsonl(path):
+                where = f"{path}:{lineno}"
+                pat = _validate(entry, where, macros)
+                if pat.id in seen:
+                    raise PatternError(f"{where}: duplicate pattern id {pat.id!r} (first in {seen[pat.id]})")
+                seen[pat.id] = where
+                patterns.append(pat)
+        return cls(directory, patterns, macros, measures)
+
+    def for_label(self, label: str, role: str = "extract") -> list[Pattern]:
+        return [p for p in self.patterns if p.label == label and p.role == role]
+
+    @cached_property
+    def measure_names(self) -> dict[str, str]:
+        """Lower-cased name or abbreviation → standard measure abbreviation."""
+        out: dict[str, str] = {}
+        for m in self.measures:
+            for name in [m["measure"], *m.get("names", [])]:
+                out[_measure_key(name)] = m["measure"]
+        return out
+
+    def normalise_measure(self, text: str) -> str | None:
+        return self.measure_names.get(_measure_key(text))
+
+
+def _measure_key(text: str) -> str:
+    return regex.sub(r"[\s\-–]+", " ", text.lower()).strip().replace("analog ", "analogue ")
+
+
+def _read_jsonl(path: Path) -> Iterable[tuple[int, dict]]:
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            line = line.strip()
+            if not line or line.startswith("//"):
+                continue
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise PatternError(f"{path}:{lineno}: invalid JSON: {exc}") from None
+            if not isinstance(entry, dict):
+                raise PatternError(f"{path}:{lineno}: a pattern must be a JSON object")
+            yield lineno, entry
+
+
+def _validate(entry: dict, where: str, macros: dict[str, str]) -> Pattern:
+    unknown = set(entry) - _ALLOWED_KEYS
+    if unknown:
+        raise PatternError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_ALLOWED_KEYS)}")
+    missing = _REQUIRED_KEYS - set(entry)
+    if missing:
+        raise PatternError(f"{where}: missing key(s) {sorted(missing)}")
+    if entry["label"] not in LABELS:
+        raise PatternError(f"{where}: unknown label {entry['label']!r}; expected one of {LABELS}")
+    if entry["kind"] not in KINDS:
+        raise PatternError(f"{where}: unknown kind {entry['kind']!r}; expected one of {KINDS}")
+    role = entry.get("role", "extract")
+    if role not in ROLES:
+        raise PatternError(f"{where}: unknown role {role!r}; expected one of {ROLES}")
+    kind, raw = entry["kind"], entry["pattern"]
+    if kind == "regex":
+        if not isinstance(raw, str):
+            raise PatternError(f"{where}: a regex pattern must be a string")
+        compiled = _compile(expand(raw, macros, where), where)
+    elif kind == "phrase":
+        phrases = [raw] if isinstance(raw, str) else raw
+        if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise PatternError(f"{where}: a phrase pattern is a non-empty string or list of strings")
+        alternation = "|".join(regex.escape(p) for p in sorted(phrases, key=len, reverse=True))
+        compiled = _compile(rf"(?<!\w)(?:{alternation})(?!\w)", where)
+    else:  # token: a spaCy Matcher pattern, a list of token dicts
+        if not (isinstance(raw, list) and raw and all(isinstance(t, dict) for t in raw)):
+            raise PatternError(f"{where}: a token pattern is a non-empty list of token objects")
+        compiled = None
+    context = entry.get("context")
+    compiled_context = _compile(expand(context, macros, where), where) if context else None
+    window = entry.get("window", 0)
+    if not isinstance(window, int) or window < 0:
+        raise PatternError(f"{where}: window must be a non-negative integer")
+    return Pattern(
+        id=entry["id"], label=entry["label"], kind=kind, pattern=raw, role=role,
+        literal=entry.get("literal", ""), description=entry.get("description", ""),
+        context=context, window=window, source=where,
+        compiled=compiled, compiled_context=compiled_context,
+    )
+
+
+_MACRO_REF = regex.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+
+
+def expand(text: str, macros: dict[str, str], where: str = "") -> str:
+    """Replace ``{NAME}`` macro references (regex quantifiers like ``{0,3}`` are left alone)."""
+
+    def sub(m: regex.Match) -> str:
+        name = m.group(1)
+        if name not in macros:
+            raise PatternError(f"{where}: unknown macro {{{name}}}")
+        return f"(?:{macros[name]})"
+
+    return _MACRO_REF.sub(sub, text)
+
+
+def _compile(pattern: str, where: str) -> regex.Pattern:
+    try:
+        return regex.compile(pattern, regex.IGNORECASE)
+    except regex.error as exc:
+        raise PatternError(f"{where}: bad regex: {exc}") from None
+
+
+def _alternation(items: Iterable[str]) -> str:
+    return "|".join(regex.escape(s) for s in sorted(set(items), key=len, reverse=True))
+
+
+def _expand_macros(raw: dict, lexicons: dict, measures: list[dict], directory: Path) -> dict[str, str]:
+    """Build the macro table: lexicon alternations, number words, then the macro file in order."""
+    from textmine.values.numbers import words  # numbers.json is data in the same folder
+
+    w = words()
+    macros: dict[str, str] = {
+        "NUMWORD": w.word_regex,
+        "TIMES": w.times_class,
+        "DASH": w.dash_class,
+        "SEP": w.sep_class,
+        "SUP": w.superscript_class,
+        "MULTIPLIER": _alternation(w.multipliers),
+        "MEASURE": _alternation(n for m in measures for n in [m["measure"], *m.get("names", [])]),
+    }
+    for name, items in lexicons.items():
+        if name.startswith("_"):
+            continue
+        macros[name.upper()] = _alternation(items)
+    for name, body in raw.items():
+        if name.startswith("_"):
+            continue
+        if name in macros:
+            raise PatternError(f"{directory / 'macros.json'}: macro {name} is already defined")
+        macros[name] = expand(body, macros, f"{directory / 'macros.json'} ({name})")
+    return macros
