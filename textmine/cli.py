@@ -31,8 +31,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "extract":
-        return _extract(args)
+    try:
+        if args.command == "extract":
+            return _extract(args)
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 2  # pragma: no cover - argparse enforces the choices
 
 

@@ -40,9 +40,14 @@ class Region:
     start: int
     end: int
     sentences: tuple[tuple[int, int], ...]
+    windows: tuple[tuple[int, int], ...] | None = None  # where numbers are; None: everywhere
+    starts: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", tuple(s for s, _ in self.sentences))
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
-        i = bisect.bisect_right([s for s, _ in self.sentences], offset) - 1
+        i = bisect.bisect_right(self.starts, offset) - 1
         if i >= 0 and self.sentences[i][0] <= offset < self.sentences[i][1]:
             return self.sentences[i]
         return (self.start, self.end)
@@ -73,10 +78,13 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
     for priority, pattern in enumerate(book.for_label(label)):
         if pattern.compiled is None:
             continue  # token patterns run in the spaCy stage
-        for m in pattern.compiled.finditer(region.text, region.start, region.end, overlapped=False):
+        context_ok: dict[tuple[int, int], bool] = {}  # each sentence is searched once per pattern
+        for m in _finditer(pattern.compiled, region):
             if pattern.compiled_context is not None:
-                s, e = region.sentence_of(m.start())
-                if not pattern.compiled_context.search(region.text, s, e):
+                sentence = region.sentence_of(m.start())
+                if sentence not in context_ok:
+                    context_ok[sentence] = bool(pattern.compiled_context.search(region.text, *sentence))
+                if not context_ok[sentence]:
                     continue
             try:
                 built = list(builder(m, pattern, region))
@@ -91,10 +99,34 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
     return resolve_overlaps(candidates)
 
 
+def _finditer(compiled: regex.Pattern, region: Region) -> Iterable[regex.Match]:
+    """Matches of a pattern, searched only in the region's number windows when it has them."""
+    for start, end in region.windows if region.windows is not None else ((region.start, region.end),):
+        yield from compiled.finditer(region.text, start, end)
+
+
+def number_windows(anchor: regex.Pattern, text: str, start: int, end: int,
+                   left: int = 160, right: int = 240) -> tuple[tuple[int, int], ...]:
+    """Merged stretches around every number in ``text[start:end]``.
+
+    Every pattern reads a number, and no pattern reaches further than ``left`` characters
+    before its first number or ``right`` after its last, so searching only these windows
+    finds exactly what searching everything would — several times faster on prose.
+    """
+    windows: list[list[int]] = []
+    for m in anchor.finditer(text, start, end):
+        ws, we = max(start, m.start() - left), min(end, m.end() + right)
+        if windows and ws <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], we)
+        else:
+            windows.append([ws, we])
+    return tuple((a, b) for a, b in windows)
+
+
 def _veto_spans(book: RuleBook, label: str, region: Region) -> list[tuple[int, int]]:
     spans = []
     for pattern in book.for_label(label, role="veto"):
-        for m in pattern.compiled.finditer(region.text, region.start, region.end):
+        for m in _finditer(pattern.compiled, region):
             spans.append(group_span(m))
     return sorted(spans)
 

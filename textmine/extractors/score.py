@@ -129,13 +129,17 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
                 lists.setdefault(c.extras["list"], []).append(c)
         done: set[int] = set()
         previous_end = s
+        last_names: list[MeasureMention] = []
         for c in group_:
             if id(c) in done:
                 continue
             if "list" in c.extras:
                 members = lists[c.extras["list"]]
                 list_start = c.extras["list"][0]
-                names = _measures_between(measures, previous_end, list_start) or _nearest_before(measures, list_start)
+                names = _measures_between(measures, previous_end, list_start)
+                if not names:  # "... and to 18.3 and 22.9 at 24 months, respectively": same measures again
+                    names = last_names if len(last_names) == len(members) else _nearest_before(measures, list_start)
+                last_names = names
                 if len(names) == len(members):
                     for member, mm in zip(members, names):
                         member.values["measure"] = mm.measure

@@ -16,7 +16,10 @@ from pathlib import Path
 
 from textmine.document import Document
 from textmine.extractors import dose, follow_up, sample_size, score
-from textmine.extractors.engine import Candidate, Region, resolve_overlaps, run_patterns
+import regex
+
+from textmine.extractors.engine import Candidate, Region, number_windows, resolve_overlaps, run_patterns
+from textmine.rulebook import expand
 from textmine.extractors.tables import TableReader
 from textmine.mentions import Link, Mention
 from textmine.pipeline.abbreviations import Abbreviation, AbbreviationFinder
@@ -56,6 +59,7 @@ class Pipeline:
         self.tables = TableReader(self.book)
         self._abbreviations: AbbreviationFinder | None = None
         self._base_finder = score.MeasureFinder(self.book)
+        self._anchor = regex.compile(expand(r"\d|(?<!\w)(?:{NUMWORD})(?!\w)", self.book.macros), regex.I)
 
     @property
     def abbreviation_finder(self) -> AbbreviationFinder:
@@ -86,7 +90,8 @@ class Pipeline:
         sentence_of: dict[int, tuple[int, int]] = {}
         for block in document.blocks:
             if block.kind in TEXT_BLOCKS:
-                region = Region(folded, block.start, block.end, tuple(split_sentences(text, block.start, block.end)))
+                region = Region(folded, block.start, block.end, tuple(split_sentences(text, block.start, block.end)),
+                                number_windows(self._anchor, folded, block.start, block.end))
                 found = []
                 for label in ("sample_size", "dose", "follow_up"):
                     found += run_field(label, region)

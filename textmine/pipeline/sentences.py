@@ -19,6 +19,7 @@ from textmine.rulebook import load_json
 _CANDIDATE = regex.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])|\n\s*\n")
 _WORD_BEFORE = regex.compile(r"([\w.]+)$")
 _NO_BREAK: frozenset[str] | None = None
+MAX_SENTENCE = 2000  # characters; longer runs (no punctuation) are cut at a space to bound the work per sentence
 
 
 def _no_break() -> frozenset[str]:
@@ -48,6 +49,11 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
 
 def _add(text: str, spans: list[tuple[int, int]], s: int, e: int) -> None:
+    while e - s > MAX_SENTENCE:
+        cut = text.rfind(" ", s + MAX_SENTENCE // 2, s + MAX_SENTENCE)
+        cut = cut if cut > s else s + MAX_SENTENCE
+        _add(text, spans, s, cut)
+        s = cut
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():

@@ -120,23 +120,31 @@ def parse_words(text: str) -> int:
     w = words()
     tokens = regex.split(r"[\s\-]+", text.strip().lower())
     total = current = 0
-    seen = False
+    last = None  # the kind of the previous word: "unit", "tens", "hundred", "thousand"
     for tok in tokens:
         if not tok or tok == "and":
             continue
         if tok in w.units:
+            # a unit may follow a tens word only if it is 1-9 ("twenty-six", not "seventy-eleven")
+            if last == "unit" or (last == "tens" and not 1 <= w.units[tok] <= 9):
+                raise NumberFormatError(f"not a number: {text!r}")
             current += w.units[tok]
+            last = "unit"
         elif tok in w.tens:
+            if last in ("unit", "tens"):
+                raise NumberFormatError(f"not a number: {text!r}")
             current += w.tens[tok]
-        elif tok == "hundred":
+            last = "tens"
+        elif tok == "hundred" and last in (None, "unit") and current < 10:
             current = (current or 1) * 100
-        elif tok == "thousand":
-            total += (current or 1) * 1000
+            last = "hundred"
+        elif tok == "thousand" and last != "thousand" and total == 0:
+            total = (current or 1) * 1000
             current = 0
+            last = "thousand"
         else:
             raise NumberFormatError(f"not a number word: {tok!r} in {text!r}")
-        seen = True
-    if not seen:
+    if last is None:
         raise NumberFormatError(f"no number words in {text!r}")
     return total + current
 

@@ -1,0 +1,211 @@
+"""Each field's definition (gold/GUIDELINES.md) as examples of real phrasing.
+
+Positive cases give the sentence, the exact span expected and the normalised values;
+negative cases give a sentence in which that field must find nothing.
+"""
+
+import pytest
+
+M = 1e6
+
+
+def only(mentions, field):
+    return [m for m in mentions if m.field == field]
+
+
+def check(mentions, field, span, **values):
+    found = [m for m in only(mentions, field) if m.text == span]
+    assert found, f"no {field} {span!r} in {[(m.field, m.text) for m in mentions]}"
+    m = found[0]
+    for key, want in values.items():
+        got = getattr(m, key)
+        if isinstance(want, float):
+            assert got == pytest.approx(want), f"{key}: {got} != {want}"
+        else:
+            assert got == want, f"{key}: {got!r} != {want!r}"
+
+
+SAMPLE_SIZES = [
+    ("We enrolled patients (n=26) with chronic pain.", "n=26", 26),
+    ("The MSC group (n = 5) received cells.", "n = 5", 5),
+    ("A phase I study (N=12) was run.", "N=12", 12),
+    ("Twenty-six patients were treated.", "Twenty-six patients", 26),
+    ("One hundred and twenty patients were randomised.", "One hundred and twenty patients", 120),
+    ("The trials enrolled a total of 1,299 patients.", "1,299 patients", 1299),
+    ("The registry held 2 567 patients.", "2 567 patients", 2567),
+    ("Rats were allocated at random, 18 per group.", "18 per group", 18),
+    ("We used 24 adult male Sprague-Dawley rats.", "24 adult male Sprague-Dawley rats", 24),
+    ("Thirty-six skeletally mature New Zealand White rabbits were used.", "Thirty-six skeletally mature New Zealand White rabbits", 36),
+    ("Of those screened, 100 were randomised.", "100 were randomised", 100),
+    ("Animals were split into groups of six.", "six", 6),
+    ("Of the 26 patients, 21 avoided surgery.", "26 patients", 26),
+]
+
+
+@pytest.mark.parametrize("text, span, value", SAMPLE_SIZES, ids=[c[1] for c in SAMPLE_SIZES])
+def test_sample_size(extract_text, text, span, value):
+    check(extract_text(text), "sample_size", span, value=value)
+
+
+NOT_SAMPLE_SIZES = [
+    "Patients were aged 45 years on average.",
+    "The trial ran at 9 centres in 3 countries.",
+    "Thirteen studies met the inclusion criteria.",
+    "Discs were Pfirrmann grade 4 at L4-L5.",
+    "Improvement was significant (p = 0.003) in 62% of cases.",
+    "The study ran from 2019 to 2022.",
+    "Approval was granted by the ethics board (No. 2019-114).",
+    "Six patients progressed to surgery.",
+    "Two patients allocated to placebo withdrew consent.",
+    "Nineteen patients were screened for eligibility.",
+    "The cohort comprised 15 women and 11 men.",
+    "Treatment failed in 21 patients (81%).",
+]
+
+
+@pytest.mark.parametrize("text", NOT_SAMPLE_SIZES)
+def test_not_sample_size(extract_text, text):
+    assert only(extract_text(text), "sample_size") == []
+
+
+def test_part_of_whole_keeps_only_the_whole(extract_text):
+    mentions = only(extract_text("In total 21 of the 26 patients avoided surgery."), "sample_size")
+    assert [m.value for m in mentions] == [26]
+
+
+DOSES = [
+    ("Each patient received 6 million MPCs.", "6 million MPCs", dict(value=6 * M, unit="cells", per=None)),
+    ("We injected 2 × 10^7 cells/disc.", "2 × 10^7 cells/disc", dict(value=20 * M, unit="cells", per="disc")),
+    ("Each disc received 2×10⁷ cells per disc.", "2×10⁷ cells per disc", dict(value=20 * M, per="disc")),
+    ("Patients received 15.1–51.6 million cells.", "15.1–51.6 million cells", dict(low=15.1 * M, high=51.6 * M, unit="cells")),
+    ("The target was between 15 and 50 million cells.", "between 15 and 50 million cells", dict(low=15 * M, high=50 * M)),
+    ("Allogeneic BM-MSCs, 25×106 cells, were injected.", "25×106 cells", dict(value=25 * M, unit="cells")),
+    ("A low dose (2×107) or high dose (4×107) was injected.", "2×107", dict(value=20 * M, unit="cells")),
+    ("Cells were given at 2.5E+06 cells/kg.", "2.5E+06 cells/kg", dict(value=2.5 * M, per="kg")),
+    ("Sheep received 2 x 10(7) cells.", "2 x 10(7) cells", dict(value=20 * M)),
+    ("Rabbits received 1 × 10^6 autologous BM-MSCs.", "1 × 10^6 autologous BM-MSCs", dict(value=1 * M)),
+    ("BMC (2 mL) was injected intradiscally.", "2 mL", dict(value=2.0, unit="mL")),
+    ("Cells were suspended in 10 µL of saline and injected.", "10 µL", dict(value=0.01, unit="mL")),
+    ("The carrier held 5 mg of hyaluronic acid.", "5 mg", dict(value=5.0, unit="mg")),
+    ("A single dose of 1.25 U condoliase was injected.", "1.25 U", dict(value=1.25, unit="U")),
+]
+
+
+@pytest.mark.parametrize("text, span, values", DOSES, ids=[c[1] for c in DOSES])
+def test_dose(extract_text, text, span, values):
+    check(extract_text(text), "dose", span, **values)
+
+
+NOT_DOSES = [
+    "Cells were plated at 5,000 cells/cm² and expanded.",
+    "The final product held 121 million cells per mL.",
+    "We aspirated 60 mL of bone marrow from the iliac crest.",
+    "About 60 mL of bone marrow was aspirated.",
+    "Cells at passage 3 were used.",
+    "Lesions of 6×20 mm were made in the annulus.",
+    "An 18G needle was used.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_DOSES)
+def test_not_dose(extract_text, text):
+    assert only(extract_text(text), "dose") == []
+
+
+SCORES = [
+    ("Pain before treatment (VAS, 7.5±1.3; RDQ, 12.6±4.1) decreased.", "7.5±1.3", dict(measure="VAS", value=7.5, sd=1.3)),
+    ("Pain before treatment (VAS, 7.5±1.3; RDQ, 12.6±4.1) decreased.", "12.6±4.1", dict(measure="RDQ", value=12.6, sd=4.1)),
+    ("Baseline ODI was 56.7 ± 3.6.", "56.7 ± 3.6", dict(measure="ODI", value=56.7, sd=3.6)),
+    ("The mean NRS was 7.2 (SD 1.1) at entry.", "7.2 (SD 1.1)", dict(measure="NRS", value=7.2, sd=1.1)),
+    ("VAS improved from 82.1 to 21.9.", "82.1 to 21.9", dict(measure="VAS", before=82.1, after=21.9, value=None)),
+    ("The visual analogue scale fell from 7.4 ± 1.2 at baseline to 3.1 ± 1.8 at 12 months.",
+     "7.4 ± 1.2 at baseline to 3.1 ± 1.8", dict(measure="VAS", before=7.4, after=3.1, before_sd=1.2, after_sd=1.8)),
+    ("The Oswestry Disability Index improved to 19.8 (baseline 41.3).", "19.8 (baseline 41.3)", dict(measure="ODI", before=41.3, after=19.8)),
+    ("At 3 months the median NRS was 6 (IQR 5–7).", "6 (IQR 5–7)", dict(measure="NRS", value=6.0, low=5.0, high=7.0)),
+    ("ODI and VAS fell from 56.7 and 82.1 to 17.5 and 21.9, respectively.", "56.7 and 82.1 to 17.5", dict(measure="ODI", before=56.7, after=17.5)),
+    ("ODI and VAS fell from 56.7 and 82.1 to 17.5 and 21.9, respectively.", "82.1 to 17.5 and 21.9", dict(measure="VAS", before=82.1, after=21.9)),
+    ("Mean ODI and VAS scores were 22.4 and 3.0, respectively.", "22.4", dict(measure="ODI", value=22.4)),
+    ("Mean ODI and VAS scores were 22.4 and 3.0, respectively.", "3.0", dict(measure="VAS", value=3.0)),
+    ("Significant improvement in VAS and ODI from baseline (82.1 to 21.9 and 56.7 to 17.5, respectively).",
+     "56.7 to 17.5", dict(measure="ODI", before=56.7, after=17.5)),
+    ("Average ODI and VAS scores were reduced to 19.9 and 27.0 at 3 months and to 18.3 and 22.9 at 24 months, respectively.",
+     "22.9", dict(measure="VAS", after=22.9)),
+    ("Scores on the Numeric Pain Score (NPS) fell to 3.8 ± 2.4.", "3.8 ± 2.4", dict(measure="NPS", after=3.8, after_sd=2.4)),
+    ("The SF-36 physical component rose from 32.1 to 41.5.", "32.1 to 41.5", dict(measure="SF-36", before=32.1, after=41.5)),
+    ("Function was 12.3 ± 4.0 on the Roland-Morris Disability Questionnaire.", "12.3 ± 4.0", dict(measure="RDQ", value=12.3)),
+]
+
+
+@pytest.mark.parametrize("text, span, values", SCORES, ids=[f"{c[2]['measure']}:{c[1]}" for c in SCORES])
+def test_score(extract_text, text, span, values):
+    check(extract_text(text), "score", span, **values)
+
+
+def test_score_lists_give_one_mention_per_value(extract_text):
+    mentions = only(extract_text("Average ODI and VAS scores were reduced to 19.9 and 27.0 at 3 months and to 18.3 and 22.9 at 24 months, respectively."), "score")
+    assert [(m.measure, m.after) for m in mentions] == [("ODI", 19.9), ("VAS", 27.0), ("ODI", 18.3), ("VAS", 22.9)]
+
+
+def test_a_spelled_out_abbreviation_defines_a_measure(extract_text):
+    text = ("Disability was scored with the Oswestry Low Back Pain Disability Questionnaire (OLBPDQ). "
+            "The OLBPDQ fell from 44.2 to 26.1.")
+    check(extract_text(text), "score", "44.2 to 26.1", measure="ODI", before=44.2, after=26.1)
+
+
+NOT_SCORES = [
+    "Patients with VAS ≥ 4/10 were eligible.",
+    "Eligibility required a VAS of at least 40 mm.",
+    "Pain was rated on a VAS (0–100 mm).",
+    "The ODI ranges from 0 to 100.",
+    "The MCID for the ODI is 10 points.",
+    "VAS improved (p < 0.01) at 12 months.",
+    "Patients (aged 45.2 ± 8.1 years) had low back pain.",
+    "The difference in VAS was -1.7 (95% CI -2.4 to -1.0).",
+    "Disc height was 4.1 ± 0.3 mm.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_SCORES)
+def test_not_score(extract_text, text):
+    assert only(extract_text(text), "score") == []
+
+
+FOLLOW_UPS = [
+    ("| Study | Follow-up |\n|---|---|\n| Pettine | 36 months |\n", "36 months", dict(value=36.0)),
+    ("Results of a 3-year follow-up are reported.", "3-year follow-up", dict(value=36.0)),
+    ("The mean follow-up was 28.5 months (range 12–41 months).", "28.5 months (range 12–41 months)", dict(value=28.5, low=12.0, high=41.0)),
+    ("Five patients were re-examined 4–6 years later.", "4–6 years", dict(low=48.0, high=72.0, value=None)),
+    ("Follow-up durations varied from 12 months to 6 years.", "12 months to 6 years", dict(low=12.0, high=72.0)),
+    ("Animals were sacrificed at 12 weeks.", "12 weeks", dict(value=12 * 12 / 52)),
+    ("Sheep were euthanised at 3 and 6 months.", "6 months", dict(value=6.0)),
+    ("Leg pain was followed as an outcome to week 13.", "week 13", dict(value=3.0)),
+    ("Patients were followed up for 24 months.", "24 months", dict(value=24.0)),
+    ("Discs healed over a 6-month recovery period.", "6-month", dict(value=6.0)),
+    ("We report 5-year results of the trial.", "5-year", dict(value=60.0)),
+    ("| Arm | Follow-up (months) |\n|---|---|\n| MSC | 24 |\n", "24", dict(value=24.0)),
+]
+
+
+@pytest.mark.parametrize("text, span, values", FOLLOW_UPS, ids=[c[1] for c in FOLLOW_UPS])
+def test_follow_up(extract_text, text, span, values):
+    check(extract_text(text), "follow_up", span, unit="months", **values)
+
+
+def test_only_the_last_of_several_sacrifice_times_counts(extract_text):
+    assert [m.value for m in only(extract_text("Sheep were euthanised at 3 and 6 months."), "follow_up")] == [6]
+
+
+NOT_FOLLOW_UPS = [
+    "Patients had back pain for more than 6 months.",
+    "Rats were 12 months old at surgery.",
+    "Rabbits aged 6 months were used.",
+    "Cells were cultured for 14 days.",
+    "Outcomes were assessed at 1, 3, 6 and 12 months.",
+    "Injection took place within 2 weeks of screening.",
+    "Radicular leg pain lasting more than 6 weeks was required.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FOLLOW_UPS)
+def test_not_follow_up(extract_text, text):
+    assert only(extract_text(text), "follow_up") == []

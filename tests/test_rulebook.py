@@ -1,0 +1,67 @@
+"""Pattern data is validated on load: mistakes are errors naming the file and line."""
+
+import json
+import shutil
+
+import pytest
+
+from textmine.rulebook import KINDS, LABELS, PatternError, RuleBook, patterns_dir
+
+
+def test_every_shipped_pattern_file_loads():
+    book = RuleBook.load()
+    assert {p.label for p in book.patterns} == set(LABELS)
+    assert {p.kind for p in book.patterns} <= set(KINDS)
+    ids = [p.id for p in book.patterns]
+    assert len(ids) == len(set(ids))
+    for p in book.patterns:
+        assert p.id.split(".")[0] in ("ss", "dose", "score", "fu"), p.id
+        assert p.literal, f"{p.id} has no human-readable example (literal)"
+
+
+@pytest.fixture
+def patterns_copy(tmp_path):
+    target = tmp_path / "patterns"
+    shutil.copytree(patterns_dir(), target, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return target
+
+
+def _append(directory, name, entry):
+    with open(directory / name, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry) + "\n")
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"id": "ss.n_equals", "label": "sample_size", "kind": "regex", "pattern": "n"}, "duplicate pattern id"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": "n", "colour": "red"}, "unknown key"),
+    ({"id": "ss.x", "label": "age", "kind": "regex", "pattern": "n"}, "unknown label"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "glob", "pattern": "n"}, "unknown kind"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": "{NOPE}"}, "unknown macro"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": "(unclosed"}, "bad regex"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "regex"}, "missing key"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "phrase", "pattern": []}, "phrase pattern"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "token", "pattern": "n"}, "token pattern"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": "n", "role": "maybe"}, "unknown role"),
+])
+def test_invalid_patterns_are_rejected(patterns_copy, entry, message):
+    _append(patterns_copy, "sample_size.jsonl", entry)
+    with pytest.raises(PatternError) as err:
+        RuleBook.load(patterns_copy)
+    assert message in str(err.value) and "sample_size.jsonl:" in str(err.value)
+
+
+def test_duplicate_keys_in_a_data_file_are_rejected(patterns_copy):
+    (patterns_copy / "lexicons.json").write_text('{"population": ["rats"], "population": ["mice"]}')
+    with pytest.raises(PatternError, match="duplicate key 'population'"):
+        RuleBook.load(patterns_copy)
+
+
+def test_a_phrase_pattern_added_as_data_extracts(patterns_copy):
+    from textmine.parse import parse_text
+    from textmine.pipeline import Pipeline, PipelineConfig
+
+    _append(patterns_copy, "sample_size.jsonl", {"id": "ss.cohort_words", "label": "sample_size", "kind": "regex",
+                                                 "literal": "a cohort of 40", "pattern": r"cohort\s+of\s+(?P<span>(?P<value>{COUNT}))"})
+    pipeline = Pipeline(PipelineConfig(patterns_dir=patterns_copy, abbreviations=False))
+    mentions = pipeline.run(parse_text("We studied a cohort of 40.", "x.md"))
+    assert [(m.rule, m.value) for m in mentions] == [("ss.cohort_words", 40)]
