@@ -126,10 +126,10 @@ SCORES = [
     ("ODI and VAS fell from 56.7 and 82.1 to 17.5 and 21.9, respectively.", "82.1 to 17.5 and 21.9", dict(measure="VAS", before=82.1, after=21.9)),
     ("Mean ODI and VAS scores were 22.4 and 3.0, respectively.", "22.4", dict(measure="ODI", value=22.4)),
     ("Mean ODI and VAS scores were 22.4 and 3.0, respectively.", "3.0", dict(measure="VAS", value=3.0)),
-    ("Significant improvement in VAS and ODI from baseline (82.1 to 21.9 and 56.7 to 17.5, respectively).",
-     "56.7 to 17.5", dict(measure="ODI", before=56.7, after=17.5)),
-    ("Average ODI and VAS scores were reduced to 19.9 and 27.0 at 3 months and to 18.3 and 22.9 at 24 months, respectively.",
-     "22.9", dict(measure="VAS", after=22.9)),
+    ("Both VAS and ODI scores dropped (71.4 to 30.2 and 48.8 to 20.5, respectively).",
+     "48.8 to 20.5", dict(measure="ODI", before=48.8, after=20.5)),
+    ("In the treated arm, ODI and VAS fell to 25.1 and 33.0 by month 6 and to 21.7 and 28.4 by month 18, respectively.",
+     "28.4", dict(measure="VAS", after=28.4)),
     ("Scores on the Numeric Pain Score (NPS) fell to 3.8 ± 2.4.", "3.8 ± 2.4", dict(measure="NPS", after=3.8, after_sd=2.4)),
     ("The SF-36 physical component rose from 32.1 to 41.5.", "32.1 to 41.5", dict(measure="SF-36", before=32.1, after=41.5)),
     ("Function was 12.3 ± 4.0 on the Roland-Morris Disability Questionnaire.", "12.3 ± 4.0", dict(measure="RDQ", value=12.3)),
@@ -142,8 +142,9 @@ def test_score(extract_text, text, span, values):
 
 
 def test_score_lists_give_one_mention_per_value(extract_text):
-    mentions = only(extract_text("Average ODI and VAS scores were reduced to 19.9 and 27.0 at 3 months and to 18.3 and 22.9 at 24 months, respectively."), "score")
-    assert [(m.measure, m.after) for m in mentions] == [("ODI", 19.9), ("VAS", 27.0), ("ODI", 18.3), ("VAS", 22.9)]
+    text = "In the treated arm, ODI and VAS fell to 25.1 and 33.0 by month 6 and to 21.7 and 28.4 by month 18, respectively."
+    mentions = only(extract_text(text), "score")
+    assert [(m.measure, m.after) for m in mentions] == [("ODI", 25.1), ("VAS", 33.0), ("ODI", 21.7), ("VAS", 28.4)]
 
 
 def test_a_spelled_out_abbreviation_defines_a_measure(extract_text):

@@ -115,7 +115,7 @@ class Pipeline:
             doc=document.source, field=c.field, text=document.text[c.start:c.end], start=c.start, end=c.end,
             sentence=document.text[sentence[0]:sentence[1]], rule=c.rule, page=document.page_at(c.start),
             value=v.get("value"), low=v.get("low"), high=v.get("high"),
-            unit=v.get("unit", "cells" if c.field == "sample_size" and False else v.get("unit")),
+            unit=v.get("unit"),
             per=v.get("per"), measure=v.get("measure"), before=v.get("before"), after=v.get("after"),
             sd=v.get("sd"), before_sd=v.get("before_sd"), after_sd=v.get("after_sd"),
             links=tuple(),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import regex
 
 from textmine.rulebook import load_json
-from textmine.values.numbers import NumberFormatError, fold, parse_amount, parse_number, words
+from textmine.values.numbers import NumberFormatError, fold, parse_amount, parse_number
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,7 @@ def split_range(text: str) -> tuple[str, str] | None:
 def _with_scale(low_text: str, high_text: str) -> tuple[float, float]:
     """Read both ends; a bare low end borrows the high end's multiplier ("15.1–51.6 million")."""
     high = parse_amount(high_text)
-    try:
-        low = parse_amount(low_text)
-    except NumberFormatError:
-        raise
+    low = parse_amount(low_text)
     high_plain = _plain(high_text)
     low_plain = _plain(low_text)
     if low_plain is not None and high_plain is not None and high_plain != high and high_plain != 0:
@@ -193,4 +190,4 @@ def normalise_per(text: str | None) -> str | None:
 
 
 __all__ = ["Quantity", "parse_cells", "parse_volume", "parse_mass", "parse_duration", "parse_range_bounds",
-           "split_range", "normalise_per", "duration_factor", "words"]
+           "split_range", "normalise_per", "duration_factor"]
