@@ -4,7 +4,7 @@ Corpus: the PICO-Corpus abstracts in ../shared/external/ (read in place, never c
 present, else the bundled corpora/ repeated; at least 1 MB of text either way. One core,
 pipeline built once beforehand (its start-up is reported separately).
 
-    .venv/bin/python benchmarks/words_per_second.py [--min-bytes N] [--repeat K]
+    .venv/bin/python benchmarks/words_per_second.py [--corpus pico|bundled] [--min-bytes N] [--repeat K]
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PICO = ROOT.parent / "shared" / "external" / "pico-corpus-mutinda2022" / "brat"
 
 
-def corpus(min_bytes: int) -> tuple[str, list[tuple[str, str]]]:
-    if PICO.is_dir():
+def corpus(min_bytes: int, which: str) -> tuple[str, list[tuple[str, str]]]:
+    if which == "pico" and PICO.is_dir():
         files = sorted(PICO.glob("*.txt"))
         name = f"PICO-Corpus abstracts ({len(files)} files, ../shared/external)"
     else:
@@ -37,6 +37,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--min-bytes", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3, help="timed passes; the best is reported")
+    ap.add_argument("--corpus", choices=("pico", "bundled"), default="pico",
+                    help="pico: RCT abstracts from ../shared/external (falls back to bundled); bundled: our corpora/ repeated")
     args = ap.parse_args()
 
     from textmine.parse import parse_text
@@ -47,7 +49,7 @@ def main() -> None:
     pipeline.abbreviation_finder  # build spaCy + scispaCy now, not inside the timing
     startup = time.perf_counter() - t0
 
-    name, docs = corpus(args.min_bytes)
+    name, docs = corpus(args.min_bytes, args.corpus)
     words = sum(len(text.split()) for _, text in docs)
     size = sum(len(text.encode("utf-8")) for _, text in docs)
     best, mentions = float("inf"), 0

@@ -65,3 +65,15 @@ def test_a_phrase_pattern_added_as_data_extracts(patterns_copy):
     pipeline = Pipeline(PipelineConfig(patterns_dir=patterns_copy, abbreviations=False))
     mentions = pipeline.run(parse_text("We studied a cohort of 40.", "x.md"))
     assert [(m.rule, m.value) for m in mentions] == [("ss.cohort_words", 40)]
+
+
+def test_triggers_are_validated(patterns_copy):
+    (patterns_copy / "triggers.json").write_text('{"dose": [{"lexicons": ["no_such_list"]}]}')
+    with pytest.raises(PatternError, match="unknown lexicon 'no_such_list'"):
+        RuleBook.load(patterns_copy)
+
+
+def test_anchored_must_be_boolean(patterns_copy):
+    _append(patterns_copy, "dose.jsonl", {"id": "dose.x", "label": "dose", "kind": "regex", "pattern": "1", "anchored": "yes"})
+    with pytest.raises(PatternError, match="anchored must be true or false"):
+        RuleBook.load(patterns_copy)

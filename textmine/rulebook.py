@@ -29,7 +29,7 @@ LABELS = ("sample_size", "dose", "score", "follow_up")
 KINDS = ("regex", "phrase", "token")
 ROLES = ("extract", "veto")
 PATTERN_FILES = tuple(f"{label}.jsonl" for label in LABELS)
-_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "window"}
+_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored"}
 _REQUIRED_KEYS = {"id", "label", "kind", "pattern"}
 
 
@@ -76,20 +76,61 @@ class Pattern:
     literal: str = ""
     description: str = ""
     context: str | None = None
-    window: int = 0
+    anchored: bool = False  # the match begins at a number (extract) or where its candidate begins (veto)
     source: str = ""
     compiled: Any = field(default=None, compare=False, repr=False)
     compiled_context: Any = field(default=None, compare=False, repr=False)
 
 
+_WORD_PARTS = regex.compile(r"[a-zµ]+")
+
+
+def trigger_words(phrases: Iterable[str]) -> frozenset[str]:
+    """The lower-case words of phrases, and their hyphen parts ("BM-MSCs" → bm-mscs, bm, mscs)."""
+    out: set[str] = set()
+    for phrase in phrases:
+        for token in regex.findall(r"[\w\-µ]+", phrase.lower()):
+            out.add(token)
+            out.update(_WORD_PARTS.findall(token))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A prefilter for one field: words (set lookup) or a lower-case regex, optionally near a number."""
+
+    words: frozenset[str] = frozenset()
+    compiled: Any = None
+    number_within: int | None = None
+
+
+def _trigger(entry: Any, lexicons: dict, macros: dict[str, str], where: str) -> Trigger:
+    allowed = {"words", "lexicons", "regex", "number_within"}
+    if not isinstance(entry, dict) or set(entry) - allowed or not set(entry) & {"words", "lexicons", "regex"}:
+        raise PatternError(f"{where}: a trigger is an object with 'words', 'lexicons' or 'regex' (and optionally 'number_within')")
+    number_within = entry.get("number_within")
+    if number_within is not None and (not isinstance(number_within, int) or number_within < 0):
+        raise PatternError(f"{where}: number_within must be a non-negative integer")
+    phrases = list(entry.get("words", []))
+    for name in entry.get("lexicons", []):
+        if name not in lexicons:
+            raise PatternError(f"{where}: unknown lexicon {name!r}")
+        phrases += lexicons[name]
+    compiled = compile_lowercase(expand(entry["regex"], macros, where), where) if "regex" in entry else None
+    return Trigger(trigger_words(phrases), compiled, number_within)
+
+
 class RuleBook:
     """All patterns, macros and lexicons of one ``patterns/`` directory."""
 
-    def __init__(self, directory: Path, patterns: list[Pattern], macros: dict[str, str], measures: list[dict]):
+    def __init__(self, directory: Path, patterns: list[Pattern], macros: dict[str, str], measures: list[dict],
+                 triggers: dict[str, list["Trigger"]] | None = None):
         self.directory = directory
         self.patterns = patterns
         self.macros = macros
         self.measures = measures
+        self.triggers = triggers or {}
+        self._by_label: dict[tuple[str, str], list[Pattern]] = {}
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -109,10 +150,22 @@ class RuleBook:
                     raise PatternError(f"{where}: duplicate pattern id {pat.id!r} (first in {seen[pat.id]})")
                 seen[pat.id] = where
                 patterns.append(pat)
-        return cls(directory, patterns, macros, measures)
+        triggers: dict[str, list[Trigger]] = {}
+        if (directory / "triggers.json").exists():
+            for label, entries in load_json("triggers.json", directory).items():
+                if label.startswith("_"):
+                    continue
+                where = f"{directory / 'triggers.json'} ({label})"
+                if label not in LABELS:
+                    raise PatternError(f"{where}: unknown label {label!r}")
+                triggers[label] = [_trigger(entry, lexicons, macros, where) for entry in entries]
+        return cls(directory, patterns, macros, measures, triggers)
 
     def for_label(self, label: str, role: str = "extract") -> list[Pattern]:
-        return [p for p in self.patterns if p.label == label and p.role == role]
+        key = (label, role)
+        if key not in self._by_label:
+            self._by_label[key] = [p for p in self.patterns if p.label == label and p.role == role]
+        return self._by_label[key]
 
     @cached_property
     def measure_names(self) -> dict[str, str]:
@@ -179,13 +232,15 @@ def _validate(entry: dict, where: str, macros: dict[str, str]) -> Pattern:
         compiled = None
     context = entry.get("context")
     compiled_context = _compile(expand(context, macros, where), where) if context else None
-    window = entry.get("window", 0)
-    if not isinstance(window, int) or window < 0:
-        raise PatternError(f"{where}: window must be a non-negative integer")
+    anchored = entry.get("anchored", False)
+    if not isinstance(anchored, bool):
+        raise PatternError(f"{where}: anchored must be true or false")
+    if anchored and kind != "regex":
+        raise PatternError(f"{where}: only regex patterns can be anchored")
     return Pattern(
         id=entry["id"], label=entry["label"], kind=kind, pattern=raw, role=role,
         literal=entry.get("literal", ""), description=entry.get("description", ""),
-        context=context, window=window, source=where,
+        context=context, anchored=anchored, source=where,
         compiled=compiled, compiled_context=compiled_context,
     )
 
@@ -203,6 +258,19 @@ def expand(text: str, macros: dict[str, str], where: str = "") -> str:
         return f"(?:{macros[name]})"
 
     return _MACRO_REF.sub(sub, text)
+
+
+_UPPER_ESCAPE = regex.compile(r"\\[SWDBPNAZGX]|\(\?P")
+
+
+def compile_lowercase(pattern: str, where: str = "") -> regex.Pattern:
+    """Compile a prefilter that runs case-sensitively on lower-cased text (much faster than IGNORECASE)."""
+    if _UPPER_ESCAPE.search(pattern):
+        raise PatternError(f"{where}: a trigger runs on lower-cased text; it cannot use \\S, \\W, \\D, \\B or named groups")
+    try:
+        return regex.compile(pattern.lower())
+    except regex.error as exc:
+        raise PatternError(f"{where}: bad regex: {exc}") from None
 
 
 def _compile(pattern: str, where: str) -> regex.Pattern:
@@ -228,6 +296,7 @@ def _expand_macros(raw: dict, lexicons: dict, measures: list[dict], directory: P
         "SEP": w.sep_class,
         "SUP": w.superscript_class,
         "MULTIPLIER": _alternation(w.multipliers),
+        "NUMBER_WORD": _alternation(list(w.units) + list(w.tens)),
         "MEASURE": _alternation(n for m in measures for n in [m["measure"], *m.get("names", [])]),
     }
     for name, items in lexicons.items():

@@ -17,7 +17,7 @@ from typing import Iterable
 import regex
 
 from textmine.extractors.engine import Candidate, Region, group, group_span
-from textmine.rulebook import Pattern, RuleBook, expand
+from textmine.rulebook import Pattern, RuleBook, expand, trigger_words
 from textmine.values.numbers import NumberFormatError, parse_number
 
 LABEL = "score"
@@ -40,6 +40,8 @@ class MeasureFinder:
         extra = "|".join(regex.escape(a) for a in sorted(self.aliases, key=len, reverse=True))
         body = "{MEASURE}" + (f"|{extra}" if extra else "")
         self.regex = regex.compile(rf"(?<![\w-])(?:{expand(body, book.macros)})(?![\w]|-\w)", regex.I)
+        names = [n for m in book.measures for n in [m["measure"], *m.get("names", [])]]
+        self.words = trigger_words(names + list(self.aliases))  # the words a sentence needs to hold a score
 
     def find(self, text: str, start: int, end: int) -> list[MeasureMention]:
         out = []
@@ -64,10 +66,13 @@ def _item_regex(book: RuleBook) -> regex.Pattern:
     return _ITEM
 
 
+_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+
+
 def _sd(text: str | None) -> float | None:
     if not text:
         return None
-    m = regex.search(r"\d+(?:\.\d+)?", text)
+    m = _NUMBER.search(text)
     return float(m.group()) if m else None
 
 

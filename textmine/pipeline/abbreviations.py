@@ -1,17 +1,23 @@
 """Abbreviation definitions ("Oswestry Disability Index (ODI)") with scispaCy's detector.
 
 scispaCy's ``AbbreviationDetector`` (Schwartz & Hearst) runs on a blank English pipeline —
-no model download. It is run per block, and only on blocks that contain a parenthesis (the
-only place a definition can be), because it slows down on one huge ``Doc``.
+no model download. A definition always has a parenthesis, and Schwartz & Hearst look at
+most 16 words back from it, so the detector runs only on short windows that end at a
+parenthesis which could hold a short or a long form — not on whole documents, where it
+slows down badly.
 """
 
 from __future__ import annotations
 
-import warnings
+import functools
 from dataclasses import dataclass
 from typing import Iterable
 
-MAX_CHUNK = 100_000  # characters per Doc; longer blocks are cut at whitespace
+import regex
+
+MAX_CHUNK = 100_000  # characters per Doc; longer windows are cut at whitespace
+WORDS_BEFORE = 20  # Schwartz & Hearst search min(|SF| + 5, 2|SF|) <= 16 words before the parenthesis
+_PARENS = regex.compile(r"\(([^()\n]{1,120})\)")
 
 
 @dataclass(frozen=True)
@@ -31,22 +37,87 @@ class AbbreviationFinder:
 
         self.nlp = spacy.blank("en")
         self.nlp.max_length = MAX_CHUNK + 1000
-        self.nlp.add_pipe("abbreviation_detector")
+        detector = self.nlp.add_pipe("abbreviation_detector")
+        # scispaCy runs its global matcher even when it holds no rule, and spaCy then warns
+        # (W036) on every call — costlier than the detection itself. One rule that cannot
+        # match (a token no tokenizer produces) keeps it non-empty; no warning filter needed.
+        detector.global_matcher.add("textmine:never", [[{"ORTH": "\x00textmine\x00"}]])
 
     def find(self, text: str, spans: Iterable[tuple[int, int]]) -> list[Abbreviation]:
         """Definitions inside the given (start, end) spans of ``text``, with document offsets."""
         out: list[Abbreviation] = []
+        seen: set[tuple[int, int]] = set()
         for start, end in spans:
-            for c_start, c_end in _chunks(text, start, end):
-                if "(" not in text[c_start:c_end]:
-                    continue
-                with warnings.catch_warnings():  # W036: scispaCy's global matcher is empty by design
-                    warnings.filterwarnings("ignore", message=r"\[W036\]")
-                    doc = self.nlp(text[c_start:c_end])
+            for c_start, c_end in (c for w in candidate_windows(text, start, end) for c in _chunks(text, *w)):
+                doc = self.nlp(text[c_start:c_end])
                 for span in doc._.abbreviations:
                     long = span._.long_form
-                    out.append(Abbreviation(span.text, long.text, c_start + span.start_char, c_start + long.start_char))
-        return out
+                    key = (c_start + span.start_char, c_start + long.start_char)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(Abbreviation(span.text, long.text, *key))
+        return sorted(out, key=lambda a: a.short_start)
+
+
+def candidate_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Merged windows of up to ``WORDS_BEFORE`` words before a parenthesis through its close.
+
+    A parenthesis qualifies only if it passes Schwartz & Hearst's necessary condition in
+    one of its two readings — "long form (SF)" or "SF (long form)": the short form starts
+    with a letter and its letters and digits appear in order in the long form, the first
+    at the start of a word. scispaCy accepts nothing that fails it, so nothing is missed.
+    """
+    windows: list[list[int]] = []
+    for m in _PARENS.finditer(text, start, end):
+        w_start = m.start()
+        for _ in range(WORDS_BEFORE):
+            space = text.rfind(" ", start, w_start - 1)
+            if space < start:
+                w_start = start
+                break
+            w_start = space
+        w_start = start if w_start <= start else w_start + 1
+        content = m.group(1).strip()
+        before_text = text[w_start:m.start()]
+        before = before_text.rsplit(None, 1)[-1] if before_text.strip() else ""
+        if not (could_define(content, before_text) or (before and could_define(before, content))):
+            continue
+        w_end = text.find(" ", m.end(), min(end, m.end() + 40))  # the rest of the word after ")"
+        w_end = end if w_end < 0 and m.end() + 40 >= end else (w_end if w_end >= 0 else m.end())
+        if windows and w_start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], w_end)
+        else:
+            windows.append([w_start, w_end])
+    return [(s, e) for s, e in windows]
+
+
+@functools.lru_cache(maxsize=None)
+def _word_start(char: str) -> regex.Pattern:
+    return regex.compile(rf"(?<![^\W_]){regex.escape(char)}")
+
+
+def could_define(short: str, long: str) -> bool:
+    """Schwartz & Hearst's necessary condition for ``long`` to define ``short``.
+
+    >>> could_define("ODI", "the Oswestry Disability Index")
+    True
+    >>> could_define("HR, 0.75", "hazard ratio")
+    False
+    """
+    if len(short) < 2 or not short[0].isalpha():
+        return False
+    chars = [c for c in short.lower() if c.isalnum()]
+    low = long.lower()
+    # the first letter must start a word (after any non-alphanumeric, as spaCy splits "[hazard")
+    if not _word_start(chars[0]).search(low):
+        return False
+    pos = 0
+    for c in chars:
+        pos = low.find(c, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
 
 
 def _chunks(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:

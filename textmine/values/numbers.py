@@ -101,24 +101,38 @@ def fold(text: str) -> str:
     Greek mu becomes micro sign, minus signs and dashes become "-", exotic spaces become
     a plain space. Length is kept so offsets stay valid.
     """
-    out = []
-    dashes = set(words().dashes)
-    for ch in text:
-        if ch == "\u03bc":
-            out.append("\u00b5")
-        elif ch in dashes:
-            out.append("-")
-        elif ch in "\u00a0\u2009\u202f\u2007\u2002\u2003":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_fold_table())
+
+
+_FOLD: dict[int, str] | None = None
+
+
+def _fold_table() -> dict[int, str]:
+    global _FOLD
+    if _FOLD is None:
+        table = {ord("\u03bc"): "\u00b5"}
+        table.update({ord(d): "-" for d in words().dashes})
+        table.update({ord(c): " " for c in "\u00a0\u2009\u202f\u2007\u2002\u2003"})
+        _FOLD = table
+    return _FOLD
+
+
+def lower_folded(text: str) -> str:
+    """``fold(text).lower()`` with the length kept (characters whose lower case is longer stay as they are)."""
+    folded = fold(text)
+    low = folded.lower()
+    if len(low) == len(text):
+        return low.replace("\u03bc", "\u00b5")  # lower() turns the micro sign into Greek mu
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded).replace("\u03bc", "\u00b5")
+
+
+_WORD_SPLIT = regex.compile(r"[\s\-]+")
 
 
 def parse_words(text: str) -> int:
     """Read number words: "Twenty-six" → 26, "One hundred and twenty" → 120."""
     w = words()
-    tokens = regex.split(r"[\s\-]+", text.strip().lower())
+    tokens = _WORD_SPLIT.split(text.strip().lower())
     total = current = 0
     last = None  # the kind of the previous word: "unit", "tens", "hundred", "thousand"
     for tok in tokens:

@@ -44,10 +44,14 @@ def units() -> dict:
 _RANGE_SPLIT = regex.compile(r"^\s*(?:between|from)?\s*(.+?)\s*(?:(?<=\d|[a-z⁰-⁹)])\s*-\s*|\s+to\s+|\s+and\s+)(.+?)\s*$", regex.I)
 
 
+_LEADING_NUMBER = regex.compile(r"\s*(\d+(?:\.\d+)?)")
+_NEGATIVE_POWER = regex.compile(r"\s*\d+(?:\.\d+)?\s*[×xX*·]\s*10\s*\^\s*-\d+\s*")
+
+
 def split_range(text: str) -> tuple[str, str] | None:
     """Split "15–50", "15 to 50", "between 15 and 50" into its two ends; ``None`` if not a range."""
     s = fold(text).strip()
-    if regex.match(r"^\s*-?\d", s) and s.lstrip().startswith("-"):
+    if s.lstrip().startswith("-"):
         return None
     m = _RANGE_SPLIT.match(s)
     if not m:
@@ -68,7 +72,7 @@ def _with_scale(low_text: str, high_text: str) -> tuple[float, float]:
 
 def _plain(text: str) -> float | None:
     """The number before any multiplier word or power of ten, if the text has one."""
-    m = regex.match(r"\s*(\d+(?:\.\d+)?)", fold(text))
+    m = _LEADING_NUMBER.match(fold(text))
     return float(m.group(1)) if m else None
 
 
@@ -95,7 +99,7 @@ def parse_cells(text: str) -> Quantity:
 
 def _is_sci_only(text: str) -> bool:
     """True for a single power-of-ten expression that contains a '-' exponent ("10^-3")."""
-    return bool(regex.fullmatch(r"\s*\d+(?:\.\d+)?\s*[×xX*·]\s*10\s*\^\s*-\d+\s*", fold(text)))
+    return bool(_NEGATIVE_POWER.fullmatch(fold(text)))
 
 
 def _scaled(text: str, table: dict[str, float], unit_name: str, unit_text: str) -> Quantity:

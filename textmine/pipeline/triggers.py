@@ -1,0 +1,87 @@
+"""Where each field is worth searching: number starts and trigger words, from one pass over the words.
+
+Every pattern reads a number and needs a field-specific word or symbol nearby, so the
+pipeline searches only the sentences that hold both. Finding them must cost much less than
+the patterns it saves: one tokenisation per block with the standard ``re`` engine, one dict
+lookup per word — no big case-insensitive alternation scans.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from textmine.rulebook import LABELS, RuleBook, trigger_words
+from textmine.values.numbers import words as number_vocabulary
+
+_WORD = re.compile(r"[a-zµ0-9]+(?:-[a-zµ0-9]+)*")
+_LETTERS = re.compile(r"[a-zµ]+")
+
+
+@dataclass(frozen=True)
+class Scan:
+    """Number starts and, per field, trigger offsets within one block."""
+
+    numbers: list[int]
+    hits: dict[str, list[int] | None]  # None: the field has no trigger (search everywhere)
+
+
+class TriggerIndex:
+    """The trigger words of every field (from ``patterns/triggers.json``), looked up by word."""
+
+    def __init__(self, book: RuleBook):
+        self.book = book
+        # word -> [(label, number_within), ...]
+        self.lookup: dict[str, list[tuple[str, int | None]]] = {}
+        for label, triggers in book.triggers.items():
+            for trigger in triggers:
+                for word in trigger.words:
+                    self.lookup.setdefault(word, []).append((label, trigger.number_within))
+        vocab = number_vocabulary()
+        self.number_words = frozenset(list(vocab.units) + list(vocab.tens))
+
+    def scan(self, lowered: str, start: int, end: int, measure_words: frozenset[str]) -> Scan:
+        """Number starts and trigger offsets in ``lowered[start:end]`` (lower-cased, folded text)."""
+        numbers: list[int] = []
+        raw: dict[str, list[tuple[int, int | None]]] = {label: [] for label in LABELS}
+        lookup = self.lookup
+        for m in _WORD.finditer(lowered, start, end):
+            word = m.group()
+            pos = m.start()
+            first = word[0]
+            if first.isdigit():
+                if pos == 0 or lowered[pos - 1] not in ".,0123456789":
+                    numbers.append(pos)
+            elif word.split("-", 1)[0] in self.number_words:
+                numbers.append(pos)
+            if "-" in word:  # "70-80": the second number starts after the hyphen
+                offset = 0
+                for part in word.split("-")[1:]:
+                    offset = word.index("-", offset) + 1
+                    if part[:1].isdigit():
+                        numbers.append(pos + offset)
+            entries = lookup.get(word)
+            if entries is None and ("-" in word or first.isdigit()):
+                entries = [e for part in _LETTERS.findall(word) for e in lookup.get(part, ())]
+            if entries:
+                for label, within in entries:
+                    raw[label].append((pos, within))
+            if word in measure_words or ("-" in word and any(p in measure_words for p in word.split("-"))):
+                raw["score"].append((pos, None))
+        hits: dict[str, list[int] | None] = {}
+        for label in LABELS:
+            if label != "score" and label not in self.book.triggers:
+                hits[label] = None
+                continue
+            found = [pos for pos, within in raw[label] if within is None or _number_near(numbers, pos, within)]
+            for trigger in self.book.triggers.get(label, ()):
+                if trigger.compiled is not None:
+                    found += [m.start() for m in trigger.compiled.finditer(lowered, start, end)]
+            hits[label] = sorted(found)
+        return Scan(numbers, hits)
+
+
+def _number_near(numbers: list[int], pos: int, distance: int) -> bool:
+    i = bisect.bisect_left(numbers, pos - distance)
+    return i < len(numbers) and numbers[i] <= pos + distance
