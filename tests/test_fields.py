@@ -210,3 +210,11 @@ NOT_FOLLOW_UPS = [
 @pytest.mark.parametrize("text", NOT_FOLLOW_UPS)
 def test_not_follow_up(extract_text, text):
     assert only(extract_text(text), "follow_up") == []
+
+
+@pytest.mark.parametrize("text, field", [
+    ("The cohort contributed 1,200 patient-years of observation.", "sample_size"),  # a token veto (spaCy Matcher)
+    ("Marrow was drawn into a 5 mL syringe.", "dose"),                              # a phrase veto
+])
+def test_token_and_phrase_vetoes(extract_text, text, field):
+    assert only(extract_text(text), field) == []

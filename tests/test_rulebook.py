@@ -32,15 +32,15 @@ def _append(directory, name, entry):
 
 
 @pytest.mark.parametrize("entry, message", [
-    ({"id": "ss.n_equals", "label": "sample_size", "kind": "regex", "pattern": "n"}, "duplicate pattern id"),
+    ({"id": "ss.n_equals", "label": "sample_size", "kind": "regex", "pattern": r"(?P<value>\d+)"}, "duplicate pattern id"),
     ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": "n", "colour": "red"}, "unknown key"),
     ({"id": "ss.x", "label": "age", "kind": "regex", "pattern": "n"}, "unknown label"),
     ({"id": "ss.x", "label": "sample_size", "kind": "glob", "pattern": "n"}, "unknown kind"),
     ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": "{NOPE}"}, "unknown macro"),
     ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": "(unclosed"}, "bad regex"),
     ({"id": "ss.x", "label": "sample_size", "kind": "regex"}, "missing key"),
-    ({"id": "ss.x", "label": "sample_size", "kind": "phrase", "pattern": []}, "phrase pattern"),
-    ({"id": "ss.x", "label": "sample_size", "kind": "token", "pattern": "n"}, "token pattern"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "phrase", "role": "veto", "pattern": []}, "phrase pattern"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "token", "role": "veto", "pattern": "n"}, "token pattern"),
     ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": "n", "role": "maybe"}, "unknown role"),
 ])
 def test_invalid_patterns_are_rejected(patterns_copy, entry, message):
@@ -74,6 +74,22 @@ def test_triggers_are_validated(patterns_copy):
 
 
 def test_anchored_must_be_boolean(patterns_copy):
-    _append(patterns_copy, "dose.jsonl", {"id": "dose.x", "label": "dose", "kind": "regex", "pattern": "1", "anchored": "yes"})
+    _append(patterns_copy, "dose.jsonl", {"id": "dose.x", "label": "dose", "kind": "regex", "pattern": r"(?P<amount>\d+)", "anchored": "yes"})
     with pytest.raises(PatternError, match="anchored must be true or false"):
         RuleBook.load(patterns_copy)
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"id": "dose.y", "label": "dose", "kind": "phrase", "pattern": ["x"]}, "phrase patterns are vetoes"),
+    ({"id": "dose.y", "label": "dose", "kind": "regex", "pattern": r"\d+ cells"}, "needs a named group among ('amount',)"),
+])
+def test_extract_patterns_must_be_readable(patterns_copy, entry, message):
+    _append(patterns_copy, "dose.jsonl", entry)
+    with pytest.raises(PatternError, match=regex_escape(message)):
+        RuleBook.load(patterns_copy)
+
+
+def regex_escape(text):
+    import re
+
+    return re.escape(text)

@@ -1,7 +1,9 @@
 """The rule book: load and validate pattern data from ``patterns/``.
 
 Every pattern is one JSON line with an ``id``, a ``label`` (the field it extracts), an
-explicit ``kind`` (``regex``, ``phrase`` or ``token``) and the ``pattern`` itself. Unknown
+explicit ``kind`` (``regex``, ``phrase`` or ``token``) and the ``pattern`` itself. Values are
+read by regex patterns through named groups; phrase lists and spaCy token patterns (run by
+spaCy's Matcher) are vetoes that rule candidates out. Unknown
 keys, duplicate ids, unknown labels, kinds or macros are errors raised at load time, with
 the file and line named — a misspelt option never silently vanishes.
 
@@ -31,6 +33,13 @@ ROLES = ("extract", "veto")
 PATTERN_FILES = tuple(f"{label}.jsonl" for label in LABELS)
 _ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored"}
 _REQUIRED_KEYS = {"id", "label", "kind", "pattern"}
+# the named groups a field's builder reads from an extract pattern (at least one of each tuple)
+REQUIRED_GROUPS = {
+    "sample_size": ("value",),
+    "dose": ("amount",),
+    "follow_up": ("value", "low"),
+    "score": ("value", "before", "after", "befores", "afters", "values"),
+}
 
 
 class PatternError(ValueError):
@@ -161,6 +170,27 @@ class RuleBook:
                 triggers[label] = [_trigger(entry, lexicons, macros, where) for entry in entries]
         return cls(directory, patterns, macros, measures, triggers)
 
+    def token_matcher(self, label: str):
+        """spaCy's Matcher over the label's token vetoes, with a blank tokenizer (``None`` if it has none)."""
+        key = ("token", label)
+        if key not in self._by_label:
+            patterns = [p for p in self.for_label(label, "veto") if p.kind == "token"]
+            if not patterns:
+                self._by_label[key] = None
+            else:
+                import spacy
+                from spacy.matcher import Matcher
+
+                nlp = spacy.blank("en")
+                matcher = Matcher(nlp.vocab, validate=True)
+                for p in patterns:
+                    try:
+                        matcher.add(p.id, [p.pattern])
+                    except ValueError as exc:
+                        raise PatternError(f"{p.source}: bad token pattern: {exc}") from None
+                self._by_label[key] = (nlp, matcher)
+        return self._by_label[key]
+
     def for_label(self, label: str, role: str = "extract") -> list[Pattern]:
         key = (label, role)
         if key not in self._by_label:
@@ -216,10 +246,14 @@ def _validate(entry: dict, where: str, macros: dict[str, str]) -> Pattern:
     if role not in ROLES:
         raise PatternError(f"{where}: unknown role {role!r}; expected one of {ROLES}")
     kind, raw = entry["kind"], entry["pattern"]
+    if kind != "regex" and role != "veto":
+        raise PatternError(f"{where}: {kind} patterns are vetoes (role \"veto\"); values are read by regex patterns with named groups")
     if kind == "regex":
         if not isinstance(raw, str):
             raise PatternError(f"{where}: a regex pattern must be a string")
         compiled = _compile(expand(raw, macros, where), where)
+        if role == "extract" and not set(compiled.groupindex) & set(REQUIRED_GROUPS[entry["label"]]):
+            raise PatternError(f"{where}: a {entry['label']} pattern needs a named group among {REQUIRED_GROUPS[entry['label']]}")
     elif kind == "phrase":
         phrases = [raw] if isinstance(raw, str) else raw
         if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):

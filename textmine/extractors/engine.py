@@ -154,6 +154,7 @@ def sentence_windows(region: Region, *markers: Iterable[int]) -> tuple[tuple[int
 
 
 VETO_LEFT, VETO_RIGHT = 120, 200  # no veto pattern reaches further from the candidate it vetoes
+TOKEN_LEFT, TOKEN_RIGHT = 40, 60  # token vetoes are matched this close around a candidate (tokenising costs)
 
 
 def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Candidate]) -> list[tuple[int, int]]:
@@ -165,7 +166,19 @@ def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Can
                     else (s, max(e, c.end)))
     windows = merge_spans(sorted(near))
     spans = []
+    token = book.token_matcher(label)
+    if token is not None:  # token vetoes: spaCy's Matcher close around each candidate
+        nlp, matcher = token
+        close = []
+        for c in candidates:
+            s, e = region.sentence_of(c.start)
+            close.append((max(s, c.start - TOKEN_LEFT), min(max(e, c.end), c.end + TOKEN_RIGHT)))
+        for s, e in merge_spans(sorted(close)):
+            doc = nlp.make_doc(region.text[s:e])
+            spans += [(s + doc[a].idx, s + doc[b - 1].idx + len(doc[b - 1])) for _, a, b in matcher(doc)]
     for pattern in book.for_label(label, role="veto"):
+        if pattern.kind == "token":
+            continue
         if pattern.anchored and region.numbers is not None:  # the veto starts where its candidate starts: try only there
             for c, (_, end) in zip(candidates, near):
                 m = pattern.compiled.match(region.text, c.start, end)
