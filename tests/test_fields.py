@@ -39,6 +39,7 @@ SAMPLE_SIZES = [
     ("Of those screened, 100 were randomised.", "100 were randomised", 100),
     ("Animals were split into groups of six.", "six", 6),
     ("Of the 26 patients, 21 avoided surgery.", "26 patients", 26),
+    ("In total 60 patients were randomised: 31 to the MSC group and 29 to placebo.", "31", 31),
 ]
 
 

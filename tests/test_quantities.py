@@ -55,3 +55,9 @@ def test_masses(text, value, unit):
 @pytest.mark.parametrize("text, per", [("disc", "disc"), ("kg body weight", "kg"), ("IVD", "disc"), ("level", "level"), (None, None)])
 def test_per(text, per):
     assert normalise_per(text) == per
+
+
+@pytest.mark.parametrize("text, months", [("twenty-four weeks", 24 * 12 / 52), ("Thirty-six months", 36)])
+def test_compound_number_words_are_not_ranges(text, months):
+    q = parse_duration(text)
+    assert (q.value, q.low) == (pytest.approx(months), None)

@@ -15,6 +15,7 @@ from typing import Sequence, TextIO
 
 from textmine import __version__
 from textmine.errors import TextmineError
+from textmine.mentions import FIELDS
 from textmine.outputs.writers import FORMATS, write_csv, write_jsonl, write_table
 
 
@@ -26,6 +27,25 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("files", nargs="+", metavar="FILE")
     ex.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
     ex.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
+
+    ev = sub.add_parser("eval", help="precision, recall and F1 per field against the gold set")
+    ev.add_argument("--gold", default="gold", help="gold JSONL file or directory (default: gold/)")
+    ev.add_argument("--split", choices=("tune", "heldout", "all"), default="all")
+    ev.add_argument("--field", action="append", choices=FIELDS, help="only this field (repeatable)")
+    ev.add_argument("--errors", action="store_true", help="list every false positive and false negative")
+    ev.add_argument("--by-rule", action="store_true", help="true and false positives per pattern id")
+    ev.add_argument("--min-f1", type=float, metavar="X", help="exit 1 if any field's value-F1 is below X")
+    ev.add_argument("--format", choices=("table", "json"), default="table")
+
+    gd = sub.add_parser("gold", help="convert the gold set to and from Label Studio JSON")
+    gsub = gd.add_subparsers(dest="gold_command", required=True, metavar="ACTION")
+    exp = gsub.add_parser("export", help="gold (and optionally textmine's predictions) as Label Studio tasks")
+    exp.add_argument("--gold", default="gold")
+    exp.add_argument("--predictions", action="store_true", help="add textmine's mentions as Label Studio predictions")
+    exp.add_argument("-o", "--output", required=True, metavar="TASKS_JSON")
+    imp = gsub.add_parser("import", help="Label Studio tasks (annotations) back to gold JSONL")
+    imp.add_argument("tasks", metavar="TASKS_JSON")
+    imp.add_argument("-o", "--output", required=True, metavar="GOLD_JSONL")
     return parser
 
 
@@ -34,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return _extract(args)
+        if args.command == "eval":
+            return _eval(args)
+        if args.command == "gold":
+            return _gold(args)
     except BrokenPipeError:  # output piped into `head`: stop quietly
         import os
 
@@ -77,6 +101,71 @@ def _extract(args: argparse.Namespace) -> int:
     if failed:
         print(f"textmine: {failed} of {len(args.files)} file(s) failed", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    import json
+
+    from textmine.api import default_pipeline
+    from textmine.evaluation.evaluate import evaluate
+    from textmine.evaluation.gold import load_gold
+    from textmine.evaluation.report import render_table
+
+    try:
+        docs = load_gold(args.gold)
+    except TextmineError as exc:
+        print(f"textmine: error: {exc}", file=sys.stderr)
+        return 1
+    report = evaluate(docs, default_pipeline(), args.split, tuple(args.field or FIELDS))
+    if not report.documents:
+        print(f"textmine: error: no gold documents to evaluate in split {args.split!r}"
+              + (f" (skipped: {'; '.join(report.skipped)})" if report.skipped else ""), file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
+    else:
+        print(render_table(report, errors=args.errors, by_rule=args.by_rule), end="")
+    if args.min_f1 is not None:
+        failing = report.failing(args.min_f1)
+        if failing:
+            print(f"textmine: value-F1 below {args.min_f1} for: {', '.join(failing)}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def _gold(args: argparse.Namespace) -> int:
+    import json
+
+    from textmine.evaluation.gold import load_gold, save_gold, source_path
+    from textmine.evaluation.labelstudio import from_label_studio, to_label_studio
+
+    try:
+        if args.gold_command == "export":
+            docs = [d for d in load_gold(args.gold) if source_path(d.source).exists()]
+            texts = {d.doc: source_path(d.source).read_text(encoding="utf-8") for d in docs}
+            predictions = None
+            if args.predictions:
+                from textmine.api import default_pipeline
+                from textmine.parse import load_document
+
+                pipeline = default_pipeline()
+                predictions = {d.doc: pipeline.run(load_document(source_path(d.source))) for d in docs}
+            with open(args.output, "w", encoding="utf-8") as fh:
+                json.dump(to_label_studio(docs, texts, predictions), fh, ensure_ascii=False, indent=1)
+            print(f"{len(docs)} tasks -> {args.output}", file=sys.stderr)
+        else:
+            try:
+                tasks = json.loads(Path(args.tasks).read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                print(f"textmine: error: {args.tasks}: cannot read Label Studio JSON: {exc}", file=sys.stderr)
+                return 1
+            docs = from_label_studio(tasks)
+            save_gold(docs, args.output)
+            print(f"{len(docs)} documents, {sum(len(d.spans) for d in docs)} spans -> {args.output}", file=sys.stderr)
+    except TextmineError as exc:
+        print(f"textmine: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

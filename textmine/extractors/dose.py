@@ -21,7 +21,12 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
     unit_text = group(m, "unit")
     per = normalise_per(group(m, "per"))
     unit_key = fold(unit_text).strip() if unit_text else None
-    if unit_key is None:
+    sd = None
+    if group(m, "sd_amount") is not None:  # "23 ± 5 × 10^6 cells": mean and SD share the power of ten
+        scale = m.group("scale")
+        q = parse_cells(f"{amount} {scale}".replace(" ", "", 1) if False else amount + scale)
+        sd = parse_cells(m.group("sd_amount") + scale).value
+    elif unit_key is None:
         q = parse_cells(amount)
         if (q.value or q.low or 0) < MIN_BARE_CELLS:
             raise NumberFormatError(f"too small for a unit-less cell dose: {amount!r}")
@@ -31,7 +36,24 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
         q = parse_mass(amount, unit_key)
     else:
         q = parse_cells(amount)
-    yield Candidate(LABEL, start, end, pattern.id, _values(q, per))
+    if per is None:
+        per = _per_from_sentence(region, start)
+    values = _values(q, per)
+    if sd is not None:
+        values["sd"] = sd
+    yield Candidate(LABEL, start, end, pattern.id, values)
+
+
+_PER_SENTENCE: regex.Pattern | None = None
+
+
+def _per_from_sentence(region: Region, offset: int) -> str | None:
+    """A dose without its own ``per`` takes one from its sentence: "… into each punctured disc"."""
+    global _PER_SENTENCE
+    if _PER_SENTENCE is None:
+        _PER_SENTENCE = regex.compile(units()["per_from_sentence"], regex.I)
+    m = _PER_SENTENCE.search(region.text, *region.sentence_of(offset))
+    return normalise_per(m.group(1) or m.group(2)) if m else None
 
 
 def _values(q: Quantity, per: str | None) -> dict:

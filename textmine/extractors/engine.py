@@ -180,13 +180,12 @@ def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Can
         if pattern.kind == "token":
             continue
         if pattern.anchored and region.numbers is not None:  # the veto starts where its candidate starts: try only there
-            for c, (_, end) in zip(candidates, near):
-                m = pattern.compiled.match(region.text, c.start, end)
-                if m:
-                    spans.append(group_span(m))
-            continue
-        for start, end in windows:
-            for m in pattern.compiled.finditer(region.text, start, end):
+            found = (pattern.compiled.match(region.text, c.start, end) for c, (_, end) in zip(candidates, near))
+        else:
+            found = (m for start, end in windows for m in pattern.compiled.finditer(region.text, start, end))
+        for m in found:
+            if m and (pattern.compiled_context is None
+                      or pattern.compiled_context.search(region.text, *region.sentence_of(m.start()))):
                 spans.append(group_span(m))
     return sorted(spans)
 

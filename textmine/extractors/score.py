@@ -128,6 +128,8 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
         group_.sort(key=lambda c: c.start)
         # values that sit inside a measure's own name ("SF-36") are not values
         group_ = [c for c in group_ if not any(mm.start <= c.start < mm.end for mm in measures)]
+        if _RESPECTIVELY.search(region.text, s, e):
+            _mark_runs(group_, region.text)
         lists: dict[tuple[int, int], list[Candidate]] = {}
         for c in group_:
             if "list" in c.extras:
@@ -174,6 +176,33 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
                 out.append(c)
             previous_end = c.end
     return out
+
+
+_RESPECTIVELY = regex.compile(r"\brespectively\b", regex.I)
+_RUN_GAP = regex.compile(r"\s*(?:,|;|and|,\s*and|;\s*and)\s*")
+
+
+def _mark_runs(candidates: list[Candidate], text: str) -> None:
+    """In a "respectively" sentence, values joined only by "," / "and" form a list ("82.1 to 21.9 and 56.7 to 17.5")."""
+    run: list[Candidate] = []
+
+    def close() -> None:
+        if len(run) > 1:
+            span = (run[0].start, run[-1].end)
+            for i, c in enumerate(run):
+                c.extras.update(list=span, index=i, size=len(run))
+
+    for c in candidates:
+        if "list" in c.extras:
+            close()
+            run = []
+            continue
+        if run and _RUN_GAP.fullmatch(text, run[-1].end, c.start):
+            run.append(c)
+        else:
+            close()
+            run = [c]
+    close()
 
 
 def _measures_between(measures: list[MeasureMention], start: int, end: int) -> list[MeasureMention]:

@@ -52,6 +52,8 @@ class TableReader:
                 found += score.assign_measures(scores, region, finder, header_measure)
                 if not found:
                     found += self._by_header(folded, cell, col_header, header_measure, region)
+                if not found and col > 0 and len(row) == 2:  # key–value table: "| Follow-up | 12 months |"
+                    found += self._by_header(folded, cell, row_header, header_measure, region)
                 out += found
         return resolve_overlaps(out)
 

@@ -53,6 +53,12 @@ def split_range(text: str) -> tuple[str, str] | None:
     s = fold(text).strip()
     if s.lstrip().startswith("-"):
         return None
+    if s[:1].isalpha():
+        try:
+            parse_number(s)  # "twenty-four" is one number, not the range twenty–four
+            return None
+        except NumberFormatError:
+            pass
     m = _RANGE_SPLIT.match(s)
     if not m:
         return None

@@ -1,0 +1,1 @@
+"""Evaluation: the gold set, matching and counting, reports, and Label Studio import/export."""
