@@ -219,3 +219,11 @@ def test_not_follow_up(extract_text, text):
 ])
 def test_token_and_phrase_vetoes(extract_text, text, field):
     assert only(extract_text(text), field) == []
+
+
+def test_a_measure_carries_over_to_the_next_sentences_values(extract_text):
+    text = ("At 2 weeks, mean DHI was 79.6, 90.3 and 86.1 in the three groups, respectively. "
+            "At 4 weeks the values were 71.2 ± 5.8 and 85.9 ± 4.9. Disc height was 4.1 ± 0.3 mm.")
+    found = [(m.measure, m.value) for m in only(extract_text(text), "score")]
+    assert ("DHI", 71.2) in found and ("DHI", 85.9) in found
+    assert all(v != 4.1 for _, v in found)  # a value with its own unit takes no carried measure

@@ -69,3 +69,20 @@ def test_every_pattern_example_passes_its_trigger(pipeline, label, example):
     scan = pipeline.triggers.scan(lowered, 0, len(lowered), frozenset())
     assert scan.numbers, f"no number found in {example!r}"
     assert scan.hits[label] is None or scan.hits[label], f"the {label} trigger misses {example!r}"
+
+
+def _all_literals():
+    from textmine.rulebook import RuleBook
+
+    for p in RuleBook.load().patterns:
+        for example in p.literal.split(";"):
+            example = example.split("(")[0].strip() if p.kind != "regex" else example.strip()
+            if example:
+                yield pytest.param(example, id=f"{p.id}:{example[:30]}")
+
+
+@pytest.mark.parametrize("example", list(_all_literals()))
+def test_every_pattern_example_reads_the_same_fast_and_full(pipeline, full_scan, example):
+    """Guards every `anchored` flag and trigger: each pattern's own examples, fast path vs full scan."""
+    doc = parse_text(example, "<t>")
+    assert as_rows(pipeline.run(doc)) == as_rows(full_scan.run(doc))

@@ -53,7 +53,7 @@ def _per_from_sentence(region: Region, offset: int) -> str | None:
     if _PER_SENTENCE is None:
         _PER_SENTENCE = regex.compile(units()["per_from_sentence"], regex.I)
     m = _PER_SENTENCE.search(region.text, *region.sentence_of(offset))
-    return normalise_per(m.group(1) or m.group(2)) if m else None
+    return normalise_per(next(g for g in m.groups() if g)) if m else None
 
 
 def _values(q: Quantity, per: str | None) -> dict:

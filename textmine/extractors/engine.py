@@ -179,8 +179,9 @@ def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Can
     for pattern in book.for_label(label, role="veto"):
         if pattern.kind == "token":
             continue
-        if pattern.anchored and region.numbers is not None:  # the veto starts where its candidate starts: try only there
-            found = (pattern.compiled.match(region.text, c.start, end) for c, (_, end) in zip(candidates, near))
+        if pattern.anchored and region.numbers is not None:  # the veto starts at a number of its candidate: try only there
+            found = (pattern.compiled.match(region.text, pos, end) for c, (_, end) in zip(candidates, near)
+                     for pos in _starts_within(region.numbers, c))
         else:
             found = (m for start, end in windows for m in pattern.compiled.finditer(region.text, start, end))
         for m in found:
@@ -188,6 +189,17 @@ def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Can
                       or pattern.compiled_context.search(region.text, *region.sentence_of(m.start()))):
                 spans.append(group_span(m))
     return sorted(spans)
+
+
+def _starts_within(numbers: tuple[int, ...], c: Candidate) -> list[int]:
+    """The candidate's start and every number start inside it ("80 to 120 mL": 80 and 120)."""
+    i = bisect.bisect_left(numbers, c.start)
+    starts = [c.start]
+    while i < len(numbers) and numbers[i] < c.end:
+        if numbers[i] != c.start:
+            starts.append(numbers[i])
+        i += 1
+    return starts
 
 
 def merge_spans(spans: Iterable[tuple[int, int]], gap: int = 2) -> tuple[tuple[int, int], ...]:

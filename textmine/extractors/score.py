@@ -11,13 +11,14 @@ Patterns find *value expressions*; this module then gives each value its measure
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Iterable
 
 import regex
 
 from textmine.extractors.engine import Candidate, Region, group, group_span
-from textmine.rulebook import Pattern, RuleBook, expand, trigger_words
+from textmine.rulebook import Pattern, RuleBook, expand, load_json, trigger_words
 from textmine.values.numbers import NumberFormatError, parse_number
 
 LABEL = "score"
@@ -42,6 +43,11 @@ class MeasureFinder:
         self.regex = regex.compile(rf"(?<![\w-])(?:{expand(body, book.macros)})(?![\w]|-\w)", regex.I)
         names = [n for m in book.measures for n in [m["measure"], *m.get("names", [])]]
         self.words = trigger_words(names + list(self.aliases))  # the words a sentence needs to hold a score
+        others = load_json("measures.json", book.directory).get("not_carried_to", [])
+        self.other_quantity = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in others) + r")\b", regex.I)
+
+    def names_other_quantity(self, text: str, start: int, end: int) -> bool:
+        return bool(self.other_quantity.search(text, start, end))
 
     def find(self, text: str, start: int, end: int) -> list[MeasureMention]:
         out = []
@@ -125,6 +131,13 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
         by_sentence.setdefault(region.sentence_of(c.start), []).append(c)
     for (s, e), group_ in by_sentence.items():
         measures = finder.find(region.text, s, e)
+        if not measures and header_measure is None and not finder.names_other_quantity(region.text, s, e):
+            # "DHI fell to … . The 4-week values were 71.2 ± 5.8, …": the measure of one of the two
+            # sentences before carries over, but only to values that carry no unit of their own
+            carried = _carried_measure(region, s, finder)
+            if carried is not None:
+                measures = [carried]
+                group_ = [c for c in group_ if not _HAS_UNIT.search(region.text, c.start, c.end)]
         group_.sort(key=lambda c: c.start)
         # values that sit inside a measure's own name ("SF-36") are not values
         group_ = [c for c in group_ if not any(mm.start <= c.start < mm.end for mm in measures)]
@@ -176,6 +189,20 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
                 out.append(c)
             previous_end = c.end
     return out
+
+
+CARRY_SENTENCES = 2
+_HAS_UNIT = regex.compile(r"\d\s*(?:mm|cm|kg|g|mL|ml|min|h|hours?|days?|weeks?|months?|years?|°|mmHg)\b", regex.I)
+
+
+def _carried_measure(region: Region, sentence_start: int, finder: MeasureFinder) -> MeasureMention | None:
+    """The last measure named in the ``CARRY_SENTENCES`` sentences before this one (same block)."""
+    i = bisect.bisect_left(region.starts, sentence_start)
+    for j in range(i - 1, max(-1, i - 1 - CARRY_SENTENCES), -1):
+        found = finder.find(region.text, *region.sentences[j])
+        if found:
+            return MeasureMention(sentence_start, sentence_start, found[-1].measure)
+    return None
 
 
 _RESPECTIVELY = regex.compile(r"\brespectively\b", regex.I)

@@ -16,7 +16,7 @@ from textmine.extractors import dose, follow_up, sample_size, score
 from textmine.extractors.engine import Candidate, Region, resolve_overlaps
 from textmine.rulebook import RuleBook, expand, load_json
 from textmine.values.numbers import NumberFormatError, parse_number
-from textmine.values.quantities import duration_factor, parse_cells, parse_duration, split_range
+from textmine.values.quantities import duration_factor, normalise_per, parse_cells, parse_duration
 
 RunField = Callable[[str, Region], list[Candidate]]
 
@@ -31,12 +31,22 @@ class TableReader:
         self.amount = regex.compile(expand(r"^\s*(?:{AMOUNT_RANGE}|{AMOUNT})\s*$", m), regex.I)
         self.duration = regex.compile(expand(r"^\s*(?:{DURATION})\s*$", m), regex.I)
         self.plain_range = regex.compile(expand(r"^\s*{DEC}\s*(?:-|to)\s*{DEC}\s*$", m), regex.I)
+        self.value_range = regex.compile(expand(
+            r"^\s*(?P<value>{DEC})\s*[(\[]\s*(?:range[:,]?\s*)?(?P<low>{DEC})\s*(?:-|to|,)\s*(?P<high>{DEC})\s*[)\]]\s*$", m), regex.I)
 
-    def read(self, text: str, folded: str, block: Block, run_field: RunField, finder: score.MeasureFinder) -> list[Candidate]:
+    def read(self, text: str, folded: str, block: Block, run_field: RunField, finder: score.MeasureFinder,
+             caption: str = "") -> list[Candidate]:
+        """Candidates in a table; ``caption`` (the table's title) may name the measure of its values."""
         if not block.rows:
             return []
         header = block.rows[0]
+        caption_measure = finder.measure_of(caption) if caption else None
         out: list[Candidate] = []
+        header_span = block.row_spans[0]
+        for cell in header:  # header cells may hold values too: "| BM-MSC (n = 34) |"
+            if cell.end > cell.start:
+                region = Region(folded, cell.start, cell.end, (header_span,))
+                out += run_field("sample_size", region)
         for row, (row_start, row_end) in zip(block.rows[1:], block.row_spans[1:]):
             row_header = row[0].text if row else ""
             for col, cell in enumerate(row):
@@ -48,8 +58,14 @@ class TableReader:
                 for label in ("sample_size", "dose", "follow_up"):
                     found += run_field(label, region)
                 scores = run_field("score", region)
-                header_measure = finder.measure_of(col_header) or (finder.measure_of(row_header) if col > 0 else None)
+                header_measure = (finder.measure_of(col_header) or (finder.measure_of(row_header) if col > 0 else None)
+                                  or (caption_measure if col > 0 else None))
                 found += score.assign_measures(scores, region, finder, header_measure)
+                per = self.headers["per_from_header"].search(col_header)
+                if per:
+                    for c in found:
+                        if c.field == "dose" and c.values.get("unit") == "cells" and not c.values.get("per"):
+                            c.values["per"] = normalise_per(next(g for g in per.groups() if g))
                 if not found:
                     found += self._by_header(folded, cell, col_header, header_measure, region)
                 if not found and col > 0 and len(row) == 2:  # key–value table: "| Follow-up | 12 months |"
@@ -65,8 +81,14 @@ class TableReader:
                 return [Candidate("sample_size", cell.start, cell.end, "ss.table_column",
                                   {"value": sample_size.parse_count(value_text)})]
             if self.headers["follow_up"].search(col_header):
+                vr = self.value_range.match(value_text)
                 if self.duration.match(value_text):
                     q = parse_duration(value_text)
+                elif unit and vr:  # "24 (23–27)" under "Follow-up, months (median, range)"
+                    factor = duration_factor(unit.group(1))
+                    return [Candidate("follow_up", cell.start, cell.end, "fu.table_column",
+                                      {"value": parse_number(vr.group("value")) * factor, "low": parse_number(vr.group("low")) * factor,
+                                       "high": parse_number(vr.group("high")) * factor, "unit": "months"})]
                 elif unit and (self.number.match(value_text) or self.plain_range.match(value_text)):
                     q = parse_duration(f"{value_text} {unit.group(1)}")
                 else:

@@ -11,7 +11,10 @@ Build one ``Pipeline`` and reuse it: loading patterns and the spaCy components h
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
+
+import regex
 from pathlib import Path
 
 from textmine.document import Document
@@ -88,7 +91,13 @@ class Pipeline:
 
         candidates: list[Candidate] = []
         sentence_of: dict[int, tuple[int, int]] = {}
+        previous = None
         for block in document.blocks:
+            caption = ""
+            if block.kind == "table" and previous is not None and previous.kind in ("caption", "heading", "paragraph"):
+                title = text[previous.start:previous.end]
+                caption = title if _TABLE_TITLE.match(title) else ""
+            previous = block
             if block.kind in TEXT_BLOCKS:
                 region = Region(folded, block.start, block.end, tuple(split_sentences(text, block.start, block.end)))
                 scan = self.triggers.scan(lowered, block.start, block.end, finder.words)
@@ -98,6 +107,8 @@ class Pipeline:
                 found = []
                 for label in ("sample_size", "dose", "follow_up", "score"):
                     hits = scan.hits[label]
+                    if label == "score" and hits:  # a measure carries over to the next sentences' values
+                        hits = _with_following_sentences(region, hits, score.CARRY_SENTENCES)
                     if self.config.prefilter:
                         windows = sentence_windows(region, numbers, hits) if hits is not None else None
                         labelled = Region(folded, block.start, block.end, region.sentences, windows, tuple(numbers))
@@ -111,7 +122,7 @@ class Pipeline:
                     sentence_of[id(c)] = region.sentence_of(c.start)
                 candidates += found
             elif block.kind == "table":
-                found = self.tables.read(text, folded, block, run_field, finder)
+                found = self.tables.read(text, folded, block, run_field, finder, caption)
                 for c in found:
                     sentence_of[id(c)] = _row_of(block, c.start)
                 candidates += found
@@ -131,6 +142,18 @@ class Pipeline:
             sd=v.get("sd"), before_sd=v.get("before_sd"), after_sd=v.get("after_sd"),
             links=tuple(),
         )
+
+
+def _with_following_sentences(region: Region, hits: list[int], n: int) -> list[int]:
+    """Hits plus the start of the ``n`` sentences after each hit's sentence."""
+    out = set(hits)
+    for hit in hits:
+        i = bisect.bisect_right(region.starts, hit) - 1
+        out.update(region.sentences[j][0] for j in range(i + 1, min(len(region.sentences), i + 1 + n)))
+    return sorted(out)
+
+
+_TABLE_TITLE = regex.compile(r"^\W*(?:table|tab\.)\s*\d", regex.I)
 
 
 def _row_of(block, offset: int) -> tuple[int, int]:
