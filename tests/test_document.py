@@ -1,5 +1,7 @@
 """The Markdown/text reader: blocks, tables with cells, references excluded."""
 
+import pytest
+
 from textmine.parse import parse_text
 
 MD = """# Results
@@ -38,3 +40,27 @@ def test_nothing_is_extracted_from_references(extract_text):
 def test_plain_text_lines_are_paragraphs():
     doc = parse_text("Methods\nWe enrolled 26 patients.\nResults\nVAS fell.\n", "x.txt", "text")
     assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "heading", "paragraph"]
+
+
+TABLES = [
+    # key–value table: the first cell of the row is the header
+    ("| Item | Value |\n|---|---|\n| Patients treated | 10 |\n| Follow-up | 12 months |\n",
+     [("sample_size", "10", {"value": 10}), ("follow_up", "12 months", {"value": 12})]),
+    # the measure named only in the table's title
+    ("Table 2. Disc height index (DHI), mean ± SD\n\n| Group | Week 8 |\n|---|---|\n| MSC | 87.2 ± 4.6 |\n",
+     [("score", "87.2 ± 4.6", {"measure": "DHI", "value": 87.2, "sd": 4.6})]),
+    # n in a header cell; per from the header; median (range) follow-up with the unit in the header
+    ("| Arm (n = 30) | Cells per level | Follow-up, months (median, range) |\n|---|---|---|\n| Low dose | 1 × 10^7 | 24 (23–27) |\n",
+     [("sample_size", "n = 30", {"value": 30}), ("dose", "1 × 10^7", {"value": 1e7, "per": "level"}),
+      ("follow_up", "24 (23–27)", {"value": 24, "low": 23, "high": 27})]),
+]
+
+
+@pytest.mark.parametrize("text, expected", TABLES, ids=["key-value", "caption-measure", "header-cells"])
+def test_tables_read_with_every_kind_of_header(extract_text, text, expected):
+    found = extract_text(text)
+    for field, span, values in expected:
+        hits = [m for m in found if m.field == field and m.text == span]
+        assert hits, f"no {field} {span!r} in {[(m.field, m.text) for m in found]}"
+        for key, want in values.items():
+            assert getattr(hits[0], key) == pytest.approx(want)

@@ -93,3 +93,16 @@ def regex_escape(text):
     import re
 
     return re.escape(text)
+
+
+def test_near_strings_occur_in_every_example():
+    """`near` is a promise that one of its strings occurs in every match; each pattern's examples must keep it."""
+    book = RuleBook.load()
+    for p in book.patterns:
+        if not p.near or p.compiled is None:
+            continue
+        for example in p.literal.split(";"):
+            from textmine.values.numbers import fold
+
+            for m in p.compiled.finditer(fold(example)):
+                assert any(s in m.group().lower() for s in p.near), f"{p.id}: {m.group()!r} holds none of {p.near}"

@@ -31,7 +31,7 @@ LABELS = ("sample_size", "dose", "score", "follow_up")
 KINDS = ("regex", "phrase", "token")
 ROLES = ("extract", "veto")
 PATTERN_FILES = tuple(f"{label}.jsonl" for label in LABELS)
-_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored"}
+_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored", "near"}
 _REQUIRED_KEYS = {"id", "label", "kind", "pattern"}
 # the named groups a field's builder reads from an extract pattern (at least one of each tuple)
 REQUIRED_GROUPS = {
@@ -86,6 +86,7 @@ class Pattern:
     description: str = ""
     context: str | None = None
     anchored: bool = False  # the match begins at a number (extract) or where its candidate begins (veto)
+    near: tuple[str, ...] = ()  # one of these lower-case strings occurs in every match (a cheap prefilter)
     source: str = ""
     compiled: Any = field(default=None, compare=False, repr=False)
     compiled_context: Any = field(default=None, compare=False, repr=False)
@@ -271,10 +272,13 @@ def _validate(entry: dict, where: str, macros: dict[str, str]) -> Pattern:
         raise PatternError(f"{where}: anchored must be true or false")
     if anchored and kind != "regex":
         raise PatternError(f"{where}: only regex patterns can be anchored")
+    near = entry.get("near", [])
+    if near and (kind != "regex" or not isinstance(near, list) or not all(isinstance(s, str) and s and s == s.lower() for s in near)):
+        raise PatternError(f"{where}: near is a list of lower-case strings (regex patterns only)")
     return Pattern(
         id=entry["id"], label=entry["label"], kind=kind, pattern=raw, role=role,
         literal=entry.get("literal", ""), description=entry.get("description", ""),
-        context=context, anchored=anchored, source=where,
+        context=context, anchored=anchored, near=tuple(near), source=where,
         compiled=compiled, compiled_context=compiled_context,
     )
 

@@ -42,6 +42,7 @@ class Region:
     sentences: tuple[tuple[int, int], ...]
     windows: tuple[tuple[int, int], ...] | None = None  # the sentences worth searching; None: everywhere
     numbers: tuple[int, ...] | None = None  # where numbers start; None: not computed (anchored patterns scan)
+    lowered: str | None = None  # the lower-cased text, for the `near` checks of anchored patterns
     starts: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -80,8 +81,8 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
         if pattern.compiled is None:
             continue  # token patterns run in the spaCy stage
         context_ok: dict[tuple[int, int], bool] = {}  # each sentence is searched once per pattern
-        for m in (_anchored_matches(pattern.compiled, region) if pattern.anchored and region.numbers is not None
-                  else _finditer(pattern.compiled, region)):
+        for m in (_anchored_matches(pattern.compiled, region, pattern.near) if pattern.anchored and region.numbers is not None
+                  else _finditer(pattern.compiled, region, pattern.near)):
             if pattern.compiled_context is not None:
                 sentence = region.sentence_of(m.start())
                 if sentence not in context_ok:
@@ -101,9 +102,12 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
     return resolve_overlaps(candidates)
 
 
-def _finditer(compiled: regex.Pattern, region: Region) -> Iterable[regex.Match]:
-    """Matches of a pattern, searched only in the region's number windows when it has them."""
+def _finditer(compiled: regex.Pattern, region: Region, near: tuple[str, ...] = ()) -> Iterable[regex.Match]:
+    """Matches of a pattern in the region's windows; a window holding none of ``near`` is skipped."""
+    lowered = region.lowered if near else None
     for start, end in region.windows if region.windows is not None else ((region.start, region.end),):
+        if lowered is not None and not any(lowered.find(s, start, end) >= 0 for s in near):
+            continue
         yield from compiled.finditer(region.text, start, end)
 
 
@@ -111,8 +115,12 @@ ANCHOR_REACH = 400  # no anchored match is longer; bounding endpos stops the reg
                    # ahead for a required literal ("(", "%", "later") on every call
 
 
-def _anchored_matches(compiled: regex.Pattern, region: Region) -> Iterable[regex.Match]:
-    """Matches that begin where a number begins, inside the region's windows (no scanning)."""
+def _anchored_matches(compiled: regex.Pattern, region: Region, near: tuple[str, ...] = ()) -> Iterable[regex.Match]:
+    """Matches that begin where a number begins, inside the region's windows (no scanning).
+
+    ``near``: strings one of which every match contains; where none occurs within reach, the
+    regex is not tried at all (a ``str.find`` costs far less than a failing match)."""
+    lowered = region.lowered if near else None
     windows = region.windows if region.windows is not None else ((region.start, region.end),)
     numbers = region.numbers or ()
     last_end = -1
@@ -125,6 +133,8 @@ def _anchored_matches(compiled: regex.Pattern, region: Region) -> Iterable[regex
                 continue  # inside the previous match, as finditer would skip it
             m = None
             reach = min(end, pos + ANCHOR_REACH)
+            if lowered is not None and not any(lowered.find(s, pos, reach) >= 0 for s in near):
+                continue
             if pos > start and region.text[pos - 1] == "-" and pos - 1 >= last_end:
                 m = compiled.match(region.text, pos - 1, reach)  # a negative number starts at its sign
             m = m or compiled.match(region.text, pos, reach)
@@ -183,7 +193,14 @@ def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Can
             found = (pattern.compiled.match(region.text, pos, end) for c, (_, end) in zip(candidates, near)
                      for pos in _starts_within(region.numbers, c))
         else:
-            found = (m for start, end in windows for m in pattern.compiled.finditer(region.text, start, end))
+            # overlapped: a veto match must not hide another that starts inside it; a veto with a
+            # context is searched only in the sentences that have it
+            spots = windows if pattern.compiled_context is None else [
+                s for s in merge_spans(sorted({region.sentence_of(c.start) for c in candidates}))
+                if pattern.compiled_context.search(region.text, *s)]
+            if pattern.near and region.lowered is not None:
+                spots = [s for s in spots if any(region.lowered.find(n, *s) >= 0 for n in pattern.near)]
+            found = (m for start, end in spots for m in pattern.compiled.finditer(region.text, start, end, overlapped=True))
         for m in found:
             if m and (pattern.compiled_context is None
                       or pattern.compiled_context.search(region.text, *region.sentence_of(m.start()))):

@@ -28,5 +28,13 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
             unit = _UNIT_AT_END.search(rng) or _UNIT_AT_END.search(m.group("value"))
             number_part = rng[: rng.rfind(unit.group(1))] if unit and rng.rstrip().endswith(unit.group(1)) else rng
             values["low"], values["high"] = parse_range_bounds(number_part, duration_factor(unit.group(1)))
+        mean = group(m, "mean")
+        if mean:  # "6~12 months, average (9.2±1.8) months": the range with its mean (and SD)
+            unit = _UNIT_AT_END.search(m.group("span"))
+            factor = duration_factor(unit.group(1)) if unit else 1.0
+            values["value"] = float(mean) * factor
+            sd = group(m, "mean_sd")
+            if sd:
+                values["sd"] = float(regex.search(r"\d+(?:\.\d+)?", sd).group()) * factor
     values["unit"] = "months"
     yield Candidate(LABEL, start, end, pattern.id, values)

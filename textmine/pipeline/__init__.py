@@ -111,7 +111,7 @@ class Pipeline:
                         hits = _with_following_sentences(region, hits, score.CARRY_SENTENCES)
                     if self.config.prefilter:
                         windows = sentence_windows(region, numbers, hits) if hits is not None else None
-                        labelled = Region(folded, block.start, block.end, region.sentences, windows, tuple(numbers))
+                        labelled = Region(folded, block.start, block.end, region.sentences, windows, tuple(numbers), lowered)
                     else:
                         labelled = region
                     if label == "score":

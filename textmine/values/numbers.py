@@ -101,10 +101,12 @@ def fold(text: str) -> str:
     Greek mu becomes micro sign, minus signs and dashes become "-", exotic spaces become
     a plain space. Length is kept so offsets stay valid.
     """
-    return text.translate(_fold_table())
+    folded = text.translate(_fold_table())
+    return _TILDE_RANGE.sub("-", folded) if "~" in folded else folded  # "6~12 months" is a range
 
 
 _FOLD: dict[int, str] | None = None
+_TILDE_RANGE = regex.compile(r"(?<=\d\s?)~(?=\s?\d)")
 
 
 def _fold_table() -> dict[int, str]:
