@@ -227,3 +227,46 @@ def test_a_measure_carries_over_to_the_next_sentences_values(extract_text):
     found = [(m.measure, m.value) for m in only(extract_text(text), "score")]
     assert ("DHI", 71.2) in found and ("DHI", 85.9) in found
     assert all(v != 4.1 for _, v in found)  # a value with its own unit takes no carried measure
+
+
+MORE_PHRASINGS = [
+    ("score", "Single-level: VAS 7.1±1.2→2.9±1.8 @12mo (p<.001).", "7.1±1.2→2.9±1.8", dict(measure="VAS", before=7.1, after=2.9, before_sd=1.2, after_sd=1.8)),
+    ("score", "ODI of the treated group decreased from (46.83±6.12)% to (18.24±4.37)%.", "(46.83±6.12)% to (18.24±4.37)%", dict(measure="ODI", before=46.83, after=18.24)),
+    ("score", "Mean VAS fell from 7.5 ± 1.0 before injection to 3.0 ± 1.8 at the last visit.", "7.5 ± 1.0 before injection to 3.0 ± 1.8", dict(measure="VAS", before=7.5, after=3.0)),
+    ("score", "Baseline ODI was 56.7 ± 3.6 and fell to 24.2 ± 5.1 at 12 months.", "56.7 ± 3.6 and fell to 24.2 ± 5.1", dict(measure="ODI", before=56.7, after=24.2)),
+    ("score", "The vehicle discs collapsed to 58.4 +/- 6.2 (from 88.9 +/- 4.7 before injection) on the DHI.", "58.4 +/- 6.2 (from 88.9 +/- 4.7 before injection)", dict(measure="DHI", before=88.9, after=58.4)),
+    ("follow_up", "Final 24-mo f/u was reached by 58 (mean f/u 25.3 mo, range 23–29 mo).", "25.3 mo, range 23–29 mo", dict(value=25.3, low=23.0, high=29.0)),
+    ("follow_up", "Follow-up time was 6~12 months, average (9.2±1.8) months.", "6~12 months, average (9.2±1.8) months", dict(value=9.2, low=6.0, high=12.0)),
+    ("follow_up", "Safety monitoring was extended to 12 months.", "12 months", dict(value=12.0)),
+    ("follow_up", "Every participant was kept under observation for three years.", "three years", dict(value=36.0)),
+    ("follow_up", "The study ended with a final examination at twenty-four weeks.", "twenty-four weeks", dict(value=24 * 12 / 52)),
+    ("follow_up", "Patients were re-examined 4–6 years after the injection.", "4–6 years", dict(low=48.0, high=72.0)),
+    ("dose", "Patients with two levels received 2.0x10^7 cells total (1.0x10^7/level).", "1.0x10^7/level", dict(value=1e7, per="level")),
+    ("dose", "On average each patient received 23 ± 5 × 10^6 cells.", "23 ± 5 × 10^6 cells", dict(value=23e6, sd=5e6)),
+    ("dose", "Degeneration was induced with 1 U of chondroitinase ABC per disc.", "1 U", dict(value=1.0, unit="U", per="disc")),
+    ("sample_size", "114 patients were randomised: 58 to the BM-MSC group and 56 to the sham group.", "56", dict(value=56)),
+    ("sample_size", "Of 3,862 patients in the cohort, of whom 2,304 received PRP and 1,558 received BMC.", "1,558", dict(value=1558)),
+]
+
+
+@pytest.mark.parametrize("field, text, span, values", MORE_PHRASINGS, ids=[c[2] for c in MORE_PHRASINGS])
+def test_more_phrasings(extract_text, field, text, span, values):
+    check(extract_text(text), field, span, **values)
+
+
+MORE_NEGATIVES = [
+    ("score", "Candidates needed a VAS of 6 or more on a 0–10 scale."),
+    ("score", "Histological grades were 4.1 ± 1.2 with cells. DHI was not measured."),
+    ("dose", "The suspension held 1 × 10^9 cells/L."),
+    ("dose", "BM was aspirated from the PSIS (60 mL, 11G needle)."),
+    ("dose", "Rats (12 weeks old, 402 +/- 31 g) were used."),
+    ("sample_size", "3 cases of the treated group and 2 cases of the control group had transient pain."),
+    ("sample_size", "Marrow came from two donor goats."),
+    ("sample_size", "Six withdrew (two per arm) before month 3."),
+    ("follow_up", "Twelve weeks later, when MRI showed loss of signal, the discs were treated."),
+]
+
+
+@pytest.mark.parametrize("field, text", MORE_NEGATIVES, ids=[c[1][:40] for c in MORE_NEGATIVES])
+def test_more_negatives(extract_text, field, text):
+    assert only(extract_text(text), field) == []

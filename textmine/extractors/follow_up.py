@@ -8,6 +8,7 @@ import regex
 
 from textmine.extractors.engine import Candidate, Region, group, group_span
 from textmine.rulebook import Pattern
+from textmine.values.numbers import NumberFormatError
 from textmine.values.quantities import duration_factor, parse_duration, parse_range_bounds
 
 LABEL = "follow_up"
@@ -16,25 +17,31 @@ _UNIT_AT_END = regex.compile(r"([a-z]+)\s*$", regex.I)
 
 def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidate]:
     start, end = group_span(m)
-    if group(m, "low") is not None:
+    values: dict = {"value": None, "low": None, "high": None}
+    if group(m, "low") is not None:  # "from 12 months to 6 years"
         low, high = parse_duration(m.group("low")), parse_duration(m.group("high"))
-        values = {"value": None, "low": low.value if low.value is not None else low.low,
-                  "high": high.value if high.value is not None else high.high}
-    else:
+        values["low"] = low.value if low.value is not None else low.low
+        values["high"] = high.value if high.value is not None else high.high
+    elif group(m, "value") is not None:
         q = parse_duration(m.group("value"))
-        values = {"value": q.value, "low": q.low, "high": q.high}
+        values.update(value=q.value, low=q.low, high=q.high)
         rng = group(m, "range")
-        if rng:
+        if rng:  # "28.5 months (range 12–41 months)"
             unit = _UNIT_AT_END.search(rng) or _UNIT_AT_END.search(m.group("value"))
             number_part = rng[: rng.rfind(unit.group(1))] if unit and rng.rstrip().endswith(unit.group(1)) else rng
             values["low"], values["high"] = parse_range_bounds(number_part, duration_factor(unit.group(1)))
-        mean = group(m, "mean")
-        if mean:  # "6~12 months, average (9.2±1.8) months": the range with its mean (and SD)
-            unit = _UNIT_AT_END.search(m.group("span"))
-            factor = duration_factor(unit.group(1)) if unit else 1.0
-            values["value"] = float(mean) * factor
-            sd = group(m, "mean_sd")
-            if sd:
-                values["sd"] = float(regex.search(r"\d+(?:\.\d+)?", sd).group()) * factor
+    mean = group(m, "mean")
+    if mean:  # "average (9.2±1.8) months", "a mean observation period of 24.6 ± 1.1 months"
+        unit = _UNIT_AT_END.search(m.group("span") if group(m, "span") else m.group())
+        factor = duration_factor(unit.group(1)) if unit else 1.0
+        values["value"] = float(mean) * factor
+        sd = group(m, "mean_sd")
+        if sd:
+            values["sd"] = float(_NUMBER.search(sd).group()) * factor
+    if values["value"] is None and values["low"] is None:
+        raise NumberFormatError(f"no duration in {m.group()!r}")
     values["unit"] = "months"
     yield Candidate(LABEL, start, end, pattern.id, values)
+
+
+_NUMBER = regex.compile(r"\d+(?:\.\d+)?")

@@ -160,8 +160,8 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
                 if not names:  # "... and to 18.3 and 22.9 at 24 months, respectively": same measures again
                     names = last_names if len(last_names) == len(members) else _nearest_before(measures, list_start)
                 last_names = names
-                if len(names) == len(members):
-                    for member, mm in zip(members, names):
+                if len(names) >= len(members):  # the k measures nearest before a k-value list
+                    for member, mm in zip(members, names[len(names) - len(members):]):
                         member.values["measure"] = mm.measure
                         out.append(member)
                 elif names:

@@ -21,6 +21,12 @@ from textmine.values.quantities import duration_factor, normalise_per, parse_cel
 RunField = Callable[[str, Region], list[Candidate]]
 
 
+def _exponent(text: str) -> int:
+    from textmine.values.numbers import words
+
+    return int("".join(words().superscripts.get(ch, ch) for ch in text))
+
+
 class TableReader:
     def __init__(self, book: RuleBook):
         data = load_json("tables.json", book.directory)
@@ -64,11 +70,11 @@ class TableReader:
                 per = self.headers["per_from_header"].search(col_header)
                 if per:
                     for c in found:
-                        if c.field == "dose" and c.values.get("unit") == "cells" and not c.values.get("per"):
+                        if c.field == "dose" and not c.values.get("per"):
                             c.values["per"] = normalise_per(next(g for g in per.groups() if g))
                 if not found:
                     found += self._by_header(folded, cell, col_header, header_measure, region)
-                if not found and col > 0 and len(row) == 2:  # key–value table: "| Follow-up | 12 months |"
+                if not found and col > 0:  # the row's first cell as header: "| Follow-up | 12 months |", "| Patients, n | 58 | 55 |"
                     found += self._by_header(folded, cell, row_header, header_measure, region)
                 out += found
         return resolve_overlaps(out)
@@ -95,12 +101,23 @@ class TableReader:
                     return []
                 return [Candidate("follow_up", cell.start, cell.end, "fu.table_column",
                                   {"value": q.value, "low": q.low, "high": q.high, "unit": "months"})]
+            scale = self.headers["dose_scale_from_header"].search(col_header)
+            if self.headers["dose"].search(col_header) and scale and self.number.match(value_text):
+                exponent = _exponent(next(g for g in scale.groups() if g))  # "Dose (× 10^6 cells)" over "5"
+                return [Candidate("dose", cell.start, cell.end, "dose.table_column",
+                                  {"value": parse_number(value_text) * 10 ** exponent, "low": None, "high": None,
+                                   "unit": "cells", "per": None})]
             if self.headers["dose"].search(col_header) and self.amount.match(value_text):
                 q = parse_cells(value_text)
                 if (q.value or q.low or 0) < dose.MIN_BARE_CELLS:
                     return []
                 return [Candidate("dose", cell.start, cell.end, "dose.table_column",
                                   {"value": q.value, "low": q.low, "high": q.high, "unit": "cells", "per": None})]
+            vr = self.value_range.match(value_text)
+            if measure and vr:  # "15 (12–18)" under "RDQ, median (IQR)"
+                return [Candidate("score", cell.start, cell.end, "score.table_cell",
+                                  {"value": parse_number(vr.group("value")), "low": parse_number(vr.group("low")),
+                                   "high": parse_number(vr.group("high")), "measure": measure})]
             m = self.number.match(value_text)
             if measure and m:
                 sd = m.group("sd")

@@ -126,7 +126,7 @@ class Pipeline:
                 for c in found:
                     sentence_of[id(c)] = _row_of(block, c.start)
                 candidates += found
-        candidates = resolve_overlaps(candidates)
+        candidates = _last_sacrifice_only(resolve_overlaps(candidates))
         mentions = [self._mention(document, c, sentence_of[id(c)]) for c in candidates]
         mentions.sort(key=lambda m: (m.start, m.end, m.field))
         return Analysis(mentions, abbreviations)
@@ -142,6 +142,18 @@ class Pipeline:
             sd=v.get("sd"), before_sd=v.get("before_sd"), after_sd=v.get("after_sd"),
             links=tuple(),
         )
+
+
+SACRIFICE_RULE = "fu.sacrificed"
+
+
+def _last_sacrifice_only(candidates: list[Candidate]) -> list[Candidate]:
+    """Of several sacrifice times in one document, only the last is the follow-up (the others are timepoints)."""
+    times = [c.values.get("value") or 0 for c in candidates if c.rule == SACRIFICE_RULE]
+    if len(times) < 2:
+        return candidates
+    last = max(times)
+    return [c for c in candidates if c.rule != SACRIFICE_RULE or (c.values.get("value") or 0) >= last]
 
 
 def _with_following_sentences(region: Region, hits: list[int], n: int) -> list[int]:
