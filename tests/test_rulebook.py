@@ -106,3 +106,16 @@ def test_near_strings_occur_in_every_example():
 
             for m in p.compiled.finditer(fold(example)):
                 assert any(s in m.group().lower() for s in p.near), f"{p.id}: {m.group()!r} holds none of {p.near}"
+
+
+def test_before_strings_precede_every_example_match():
+    from textmine.rulebook import BEFORE_REACH
+    from textmine.values.numbers import fold
+
+    for p in RuleBook.load().patterns:
+        if not p.before:
+            continue
+        for example in p.literal.split(";"):
+            text = fold(example).lower()
+            for m in p.compiled.finditer(fold(example)):
+                assert any(s in text[max(0, m.start() - BEFORE_REACH):m.start()] for s in p.before), f"{p.id}: {m.group()!r}"

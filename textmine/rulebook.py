@@ -31,7 +31,8 @@ LABELS = ("sample_size", "dose", "score", "follow_up")
 KINDS = ("regex", "phrase", "token")
 ROLES = ("extract", "veto")
 PATTERN_FILES = tuple(f"{label}.jsonl" for label in LABELS)
-_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored", "near"}
+_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored", "near", "before"}
+BEFORE_REACH = 8  # characters before an anchored match searched for its `before` strings
 _REQUIRED_KEYS = {"id", "label", "kind", "pattern"}
 # the named groups a field's builder reads from an extract pattern (at least one of each tuple)
 REQUIRED_GROUPS = {
@@ -87,6 +88,8 @@ class Pattern:
     context: str | None = None
     anchored: bool = False  # the match begins at a number (extract) or where its candidate begins (veto)
     near: tuple[str, ...] = ()  # one of these lower-case strings occurs in every match (a cheap prefilter)
+    near_regex: Any = field(default=None, compare=False, repr=False)
+    before: tuple[str, ...] = ()  # anchored: one of these occurs in the BEFORE_REACH characters before every match
     source: str = ""
     compiled: Any = field(default=None, compare=False, repr=False)
     compiled_context: Any = field(default=None, compare=False, repr=False)
@@ -128,6 +131,21 @@ def _trigger(entry: Any, lexicons: dict, macros: dict[str, str], where: str) -> 
         phrases += lexicons[name]
     compiled = compile_lowercase(expand(entry["regex"], macros, where), where) if "regex" in entry else None
     return Trigger(trigger_words(phrases), compiled, number_within)
+
+
+def _token_requirements(tokens: list[dict]) -> list[frozenset[str]]:
+    """For each token spec naming literal words (ORTH, LOWER or an IN list), the words one of which the text must hold."""
+    out = []
+    for spec in tokens:
+        if spec.get("OP") in ("?", "*"):
+            continue
+        for key in ("LOWER", "ORTH", "TEXT"):
+            value = spec.get(key)
+            words = value.get("IN") if isinstance(value, dict) else [value] if isinstance(value, str) else None
+            if words:
+                out.append(frozenset(w.lower() for w in words))
+                break
+    return out
 
 
 class RuleBook:
@@ -189,7 +207,7 @@ class RuleBook:
                         matcher.add(p.id, [p.pattern])
                     except ValueError as exc:
                         raise PatternError(f"{p.source}: bad token pattern: {exc}") from None
-                self._by_label[key] = (nlp, matcher)
+                self._by_label[key] = (nlp, matcher, [_token_requirements(p.pattern) for p in patterns])
         return self._by_label[key]
 
     def for_label(self, label: str, role: str = "extract") -> list[Pattern]:
@@ -275,10 +293,14 @@ def _validate(entry: dict, where: str, macros: dict[str, str]) -> Pattern:
     near = entry.get("near", [])
     if near and (kind != "regex" or not isinstance(near, list) or not all(isinstance(s, str) and s and s == s.lower() for s in near)):
         raise PatternError(f"{where}: near is a list of lower-case strings (regex patterns only)")
+    before = entry.get("before", [])
+    if before and (not anchored or not isinstance(before, list) or not all(isinstance(s, str) and s and s == s.lower() for s in before)):
+        raise PatternError(f"{where}: before is a list of lower-case strings, for anchored patterns only")
     return Pattern(
         id=entry["id"], label=entry["label"], kind=kind, pattern=raw, role=role,
         literal=entry.get("literal", ""), description=entry.get("description", ""),
-        context=context, anchored=anchored, near=tuple(near), source=where,
+        context=context, anchored=anchored, near=tuple(near), before=tuple(before), source=where,
+        near_regex=regex.compile("|".join(regex.escape(s) for s in sorted(near, key=len, reverse=True))) if near else None,
         compiled=compiled, compiled_context=compiled_context,
     )
 

@@ -52,7 +52,13 @@ def _per_from_sentence(region: Region, offset: int) -> str | None:
     global _PER_SENTENCE
     if _PER_SENTENCE is None:
         _PER_SENTENCE = regex.compile(units()["per_from_sentence"], regex.I)
-    m = _PER_SENTENCE.search(region.text, *region.sentence_of(offset))
+    s, e = region.sentence_of(offset)
+    # the dose's own clause: parentheses and semicolons bound it ("(…, and 2 mL was injected per disc), group B …")
+    cut = max(region.text.rfind(ch, s, offset) for ch in "();")
+    s = cut + 1 if cut >= 0 else s
+    ends = [i for i in (region.text.find(ch, offset, e) for ch in "();") if i >= 0]
+    e = min(ends) if ends else e
+    m = _PER_SENTENCE.search(region.text, s, e)
     return normalise_per(next(g for g in m.groups() if g)) if m else None
 
 

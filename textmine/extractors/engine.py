@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 
 import regex
 
-from textmine.rulebook import Pattern, RuleBook
+from textmine.rulebook import BEFORE_REACH, Pattern, RuleBook
 from textmine.values.numbers import NumberFormatError
 
 
@@ -81,8 +81,8 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
         if pattern.compiled is None:
             continue  # token patterns run in the spaCy stage
         context_ok: dict[tuple[int, int], bool] = {}  # each sentence is searched once per pattern
-        for m in (_anchored_matches(pattern.compiled, region, pattern.near) if pattern.anchored and region.numbers is not None
-                  else _finditer(pattern.compiled, region, pattern.near)):
+        for m in (_anchored_matches(pattern.compiled, region, pattern.near, pattern.before) if pattern.anchored and region.numbers is not None
+                  else _finditer(pattern.compiled, region, pattern.near_regex)):
             if pattern.compiled_context is not None:
                 sentence = region.sentence_of(m.start())
                 if sentence not in context_ok:
@@ -102,25 +102,29 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
     return resolve_overlaps(candidates)
 
 
-def _finditer(compiled: regex.Pattern, region: Region, near: tuple[str, ...] = ()) -> Iterable[regex.Match]:
-    """Matches of a pattern in the region's windows; a window holding none of ``near`` is skipped."""
-    lowered = region.lowered if near else None
+def _finditer(compiled: regex.Pattern, region: Region, near: regex.Pattern | None = None) -> Iterable[regex.Match]:
+    """Matches of a pattern in the region's windows; a window holding none of its ``near`` strings is skipped."""
+    lowered = region.lowered if near is not None else None
     for start, end in region.windows if region.windows is not None else ((region.start, region.end),):
-        if lowered is not None and not any(lowered.find(s, start, end) >= 0 for s in near):
+        if lowered is not None and near.search(lowered, start, end) is None:
             continue
         yield from compiled.finditer(region.text, start, end)
 
 
-ANCHOR_REACH = 400  # no anchored match is longer; bounding endpos stops the regex engine searching far
+ANCHOR_REACH = 200  # no anchored match is longer; bounding endpos stops the regex engine searching far
                    # ahead for a required literal ("(", "%", "later") on every call
 
 
-def _anchored_matches(compiled: regex.Pattern, region: Region, near: tuple[str, ...] = ()) -> Iterable[regex.Match]:
+def _anchored_matches(compiled: regex.Pattern, region: Region, near: tuple[str, ...] = (),
+                      before: tuple[str, ...] = ()) -> Iterable[regex.Match]:
     """Matches that begin where a number begins, inside the region's windows (no scanning).
 
     ``near``: strings one of which every match contains; where none occurs within reach, the
-    regex is not tried at all (a ``str.find`` costs far less than a failing match)."""
-    lowered = region.lowered if near else None
+    regex is not tried at all (one literal search costs far less than a failing match)."""
+    lowered = region.lowered if (near or before) else None
+    find = lowered.find if lowered is not None and near else None
+    find_before = lowered.find if lowered is not None and before else None
+    text, match = region.text, compiled.match
     windows = region.windows if region.windows is not None else ((region.start, region.end),)
     numbers = region.numbers or ()
     last_end = -1
@@ -132,12 +136,24 @@ def _anchored_matches(compiled: regex.Pattern, region: Region, near: tuple[str, 
             if pos < last_end:
                 continue  # inside the previous match, as finditer would skip it
             m = None
-            reach = min(end, pos + ANCHOR_REACH)
-            if lowered is not None and not any(lowered.find(s, pos, reach) >= 0 for s in near):
-                continue
-            if pos > start and region.text[pos - 1] == "-" and pos - 1 >= last_end:
-                m = compiled.match(region.text, pos - 1, reach)  # a negative number starts at its sign
-            m = m or compiled.match(region.text, pos, reach)
+            reach = pos + ANCHOR_REACH
+            if reach > end:
+                reach = end
+            if find_before is not None:
+                for literal in before:
+                    if find_before(literal, pos - BEFORE_REACH if pos > BEFORE_REACH else 0, pos) >= 0:
+                        break
+                else:
+                    continue
+            if find is not None:
+                for literal in near:
+                    if find(literal, pos, reach) >= 0:
+                        break
+                else:
+                    continue
+            if pos > start and text[pos - 1] == "-" and pos - 1 >= last_end:
+                m = match(text, pos - 1, reach)  # a negative number starts at its sign
+            m = m or match(text, pos, reach)
             if m:
                 last_end = m.end()
                 yield m
@@ -178,12 +194,15 @@ def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Can
     spans = []
     token = book.token_matcher(label)
     if token is not None:  # token vetoes: spaCy's Matcher close around each candidate
-        nlp, matcher = token
+        nlp, matcher, requirements = token
         close = []
         for c in candidates:
             s, e = region.sentence_of(c.start)
             close.append((max(s, c.start - TOKEN_LEFT), min(max(e, c.end), c.end + TOKEN_RIGHT)))
         for s, e in merge_spans(sorted(close)):
+            window = region.text[s:e].lower()
+            if not any(all(any(w in window for w in words) for words in req) for req in requirements):
+                continue  # no token pattern can match here: skip tokenising
             doc = nlp.make_doc(region.text[s:e])
             spans += [(s + doc[a].idx, s + doc[b - 1].idx + len(doc[b - 1])) for _, a, b in matcher(doc)]
     for pattern in book.for_label(label, role="veto"):
@@ -198,8 +217,8 @@ def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Can
             spots = windows if pattern.compiled_context is None else [
                 s for s in merge_spans(sorted({region.sentence_of(c.start) for c in candidates}))
                 if pattern.compiled_context.search(region.text, *s)]
-            if pattern.near and region.lowered is not None:
-                spots = [s for s in spots if any(region.lowered.find(n, *s) >= 0 for n in pattern.near)]
+            if pattern.near_regex is not None and region.lowered is not None:
+                spots = [s for s in spots if pattern.near_regex.search(region.lowered, *s) is not None]
             found = (m for start, end in spots for m in pattern.compiled.finditer(region.text, start, end, overlapped=True))
         for m in found:
             if m and (pattern.compiled_context is None

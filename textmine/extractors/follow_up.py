@@ -30,6 +30,10 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
             unit = _UNIT_AT_END.search(rng) or _UNIT_AT_END.search(m.group("value"))
             number_part = rng[: rng.rfind(unit.group(1))] if unit and rng.rstrip().endswith(unit.group(1)) else rng
             values["low"], values["high"] = parse_range_bounds(number_part, duration_factor(unit.group(1)))
+    dur_sd = group(m, "dur_sd")
+    if dur_sd and group(m, "value") is not None:  # "23.1 months (SD 1.9)"
+        unit = _UNIT_AT_END.search(m.group("value"))
+        values["sd"] = float(_NUMBER.search(dur_sd).group()) * (duration_factor(unit.group(1)) if unit else 1.0)
     mean = group(m, "mean")
     if mean:  # "average (9.2±1.8) months", "a mean observation period of 24.6 ± 1.1 months"
         unit = _UNIT_AT_END.search(m.group("span") if group(m, "span") else m.group())

@@ -45,29 +45,31 @@ class TriggerIndex:
         """Number starts and trigger offsets in ``lowered[start:end]`` (lower-cased, folded text)."""
         numbers: list[int] = []
         raw: dict[str, list[tuple[int, int | None]]] = {label: [] for label in LABELS}
-        lookup = self.lookup
+        lookup, number_words = self.lookup, self.number_words
         for m in _WORD.finditer(lowered, start, end):
             word = m.group()
             pos = m.start()
-            first = word[0]
-            if first.isdigit():
+            hyphen = "-" in word
+            if word[0].isdigit():
                 if pos == 0 or lowered[pos - 1] not in ".,0123456789":
                     numbers.append(pos)
-            elif word.split("-", 1)[0] in self.number_words:
-                numbers.append(pos)
-            if "-" in word:  # "70-80": the second number starts after the hyphen
+                entries = lookup.get(word) or [e for part in _LETTERS.findall(word) for e in lookup.get(part, ())]
+            else:
+                if (word.split("-", 1)[0] if hyphen else word) in number_words:
+                    numbers.append(pos)
+                entries = lookup.get(word)
+                if entries is None and hyphen:
+                    entries = [e for part in _LETTERS.findall(word) for e in lookup.get(part, ())]
+            if hyphen:  # "70-80": the second number starts after the hyphen
                 offset = 0
                 for part in word.split("-")[1:]:
                     offset = word.index("-", offset) + 1
                     if part[:1].isdigit():
                         numbers.append(pos + offset)
-            entries = lookup.get(word)
-            if entries is None and ("-" in word or first.isdigit()):
-                entries = [e for part in _LETTERS.findall(word) for e in lookup.get(part, ())]
             if entries:
                 for label, within in entries:
                     raw[label].append((pos, within))
-            if word in measure_words or ("-" in word and any(p in measure_words for p in word.split("-"))):
+            if word in measure_words or (hyphen and any(p in measure_words for p in word.split("-"))):
                 raw["score"].append((pos, None))
         hits: dict[str, list[int] | None] = {}
         for label in LABELS:

@@ -64,8 +64,8 @@ class NumberWords:
         unit = "|".join(sorted((w for w in self.units if w != "zero"), key=len, reverse=True))
         tens = "|".join(self.tens)
         small = rf"(?:(?:{tens})(?:[-\s](?:{unit}))?|(?:{unit}))"
-        hundreds = rf"(?:{small}\s+hundred(?:\s+(?:and\s+)?{small})?|{small})"
-        return rf"(?:{hundreds}\s+thousand(?:,?\s+(?:and\s+)?{hundreds})?|{hundreds})"
+        hundreds = rf"(?:{small}[\s-]+hundred(?:[\s-]+(?:and\s+)?{small})?|{small})"
+        return rf"(?:{hundreds}[\s-]+thousand(?:,?[\s-]+(?:and\s+)?{hundreds})?|{hundreds})"
 
     @cached_property
     def times_class(self) -> str:
