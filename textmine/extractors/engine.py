@@ -82,7 +82,7 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
             continue  # token patterns run in the spaCy stage
         context_ok: dict[tuple[int, int], bool] = {}  # each sentence is searched once per pattern
         for m in (_anchored_matches(pattern.compiled, region, pattern.near, pattern.before) if pattern.anchored and region.numbers is not None
-                  else _finditer(pattern.compiled, region, pattern.near_regex)):
+                  else _finditer(pattern.compiled, region, pattern.near)):
             if pattern.compiled_context is not None:
                 sentence = region.sentence_of(m.start())
                 if sentence not in context_ok:
@@ -102,12 +102,16 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
     return resolve_overlaps(candidates)
 
 
-def _finditer(compiled: regex.Pattern, region: Region, near: regex.Pattern | None = None) -> Iterable[regex.Match]:
+def _finditer(compiled: regex.Pattern, region: Region, near: tuple[str, ...] = ()) -> Iterable[regex.Match]:
     """Matches of a pattern in the region's windows; a window holding none of its ``near`` strings is skipped."""
-    lowered = region.lowered if near is not None else None
+    find = region.lowered.find if near and region.lowered is not None else None
     for start, end in region.windows if region.windows is not None else ((region.start, region.end),):
-        if lowered is not None and near.search(lowered, start, end) is None:
-            continue
+        if find is not None:
+            for literal in near:
+                if find(literal, start, end) >= 0:
+                    break
+            else:
+                continue
         yield from compiled.finditer(region.text, start, end)
 
 

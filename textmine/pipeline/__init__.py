@@ -111,7 +111,8 @@ class Pipeline:
                         hits = _with_following_sentences(region, hits, score.CARRY_SENTENCES)
                     if self.config.prefilter:
                         windows = sentence_windows(region, numbers, hits) if hits is not None else None
-                        labelled = Region(folded, block.start, block.end, region.sentences, windows, tuple(numbers), lowered)
+                        starts = numbers if hits is None or label == "score" else _near(numbers, hits, TRIGGER_REACH)
+                        labelled = Region(folded, block.start, block.end, region.sentences, windows, tuple(starts), lowered)
                     else:
                         labelled = region
                     if label == "score":
@@ -145,6 +146,18 @@ class Pipeline:
 
 
 SACRIFICE_RULE = "fu.sacrificed"
+TRIGGER_REACH = 120  # an anchored match of sample size, dose or follow-up starts this close to one of its trigger words
+
+
+def _near(numbers: list[int], hits: list[int], reach: int) -> list[int]:
+    """The numbers within ``reach`` characters of a trigger hit (both lists sorted)."""
+    out, j = [], 0
+    for n in numbers:
+        while j < len(hits) and hits[j] < n - reach:
+            j += 1
+        if j < len(hits) and hits[j] <= n + reach:
+            out.append(n)
+    return out
 
 
 def _last_sacrifice_only(candidates: list[Candidate]) -> list[Candidate]:
