@@ -24,7 +24,7 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
     sd = None
     if group(m, "sd_amount") is not None:  # "23 ± 5 × 10^6 cells": mean and SD share the power of ten
         scale = m.group("scale")
-        q = parse_cells(f"{amount} {scale}".replace(" ", "", 1) if False else amount + scale)
+        q = parse_cells(amount + scale)
         sd = parse_cells(m.group("sd_amount") + scale).value
     elif unit_key is None:
         q = parse_cells(amount)
