@@ -75,7 +75,7 @@ class Pipeline:
     def analyse(self, document: Document) -> Analysis:
         text = document.text
         folded = fold(text)
-        lowered = lower_folded(text)  # prefilters run case-sensitively on this: much faster than IGNORECASE
+        lowered = lower_folded(text, folded)  # prefilters run case-sensitively on this: much faster than IGNORECASE
         text_blocks = [b for b in document.blocks if b.kind in TEXT_BLOCKS]
         abbreviations: list[Abbreviation] = []
         finder = self._base_finder

@@ -48,8 +48,11 @@ class TriggerIndex:
         lookup, number_words = self.lookup, self.number_words
         for m in _WORD.finditer(lowered, start, end):
             word = m.group()
-            pos = m.start()
             hyphen = "-" in word
+            if not hyphen and word not in lookup and word not in number_words and word not in measure_words \
+                    and not word[0].isdigit():
+                continue  # most words: nothing to record
+            pos = m.start()
             if word[0].isdigit():
                 if pos == 0 or lowered[pos - 1] not in ".,0123456789":
                     numbers.append(pos)

@@ -119,9 +119,9 @@ def _fold_table() -> dict[int, str]:
     return _FOLD
 
 
-def lower_folded(text: str) -> str:
+def lower_folded(text: str, folded: str | None = None) -> str:
     """``fold(text).lower()`` with the length kept (characters whose lower case is longer stay as they are)."""
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     low = folded.lower()
     if len(low) == len(text):
         return low.replace("\u03bc", "\u00b5")  # lower() turns the micro sign into Greek mu
