@@ -53,13 +53,36 @@ def _per_from_sentence(region: Region, offset: int) -> str | None:
     if _PER_SENTENCE is None:
         _PER_SENTENCE = regex.compile(units()["per_from_sentence"], regex.I)
     s, e = region.sentence_of(offset)
-    # the dose's own clause: parentheses and semicolons bound it ("(…, and 2 mL was injected per disc), group B …")
-    cut = max(region.text.rfind(ch, s, offset) for ch in "();")
+    cut = region.text.rfind(";", s, offset)  # semicolons end a clause
     s = cut + 1 if cut >= 0 else s
-    ends = [i for i in (region.text.find(ch, offset, e) for ch in "();") if i >= 0]
-    e = min(ends) if ends else e
-    m = _PER_SENTENCE.search(region.text, s, e)
-    return normalise_per(next(g for g in m.groups() if g)) if m else None
+    nxt = region.text.find(";", offset, e)
+    e = nxt if nxt >= 0 else e
+    clause = region.text[s:e]
+    rel = offset - s
+    # a parenthesis is its own clause, and other parentheses do not speak for this dose:
+    # "(…, and 2 mL was injected per disc), group B (median 3.1 × 10^7 cells)"
+    spots = [_mask_parentheses(clause)]
+    depth_open = clause.rfind("(", 0, rel)
+    if depth_open > clause.rfind(")", 0, rel):
+        close = clause.find(")", rel)
+        spots.append(clause[depth_open + 1:close if close >= 0 else len(clause)])
+    for text in spots:
+        m = _PER_SENTENCE.search(text)
+        if m:
+            return normalise_per(next(g for g in m.groups() if g))
+    return None
+
+
+def _mask_parentheses(text: str) -> str:
+    """Blank out parenthesised content (length kept)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        out.append(" " if depth else ch)
+        if ch == ")" and depth:
+            depth -= 1
+    return "".join(out)
 
 
 def _values(q: Quantity, per: str | None) -> dict:

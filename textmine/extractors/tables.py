@@ -16,7 +16,7 @@ from textmine.extractors import dose, follow_up, sample_size, score
 from textmine.extractors.engine import Candidate, Region, resolve_overlaps
 from textmine.rulebook import RuleBook, expand, load_json
 from textmine.values.numbers import NumberFormatError, parse_number
-from textmine.values.quantities import duration_factor, normalise_per, parse_cells, parse_duration
+from textmine.values.quantities import duration_factor, normalise_per, parse_cells, parse_duration, parse_volume
 
 RunField = Callable[[str, Region], list[Candidate]]
 
@@ -102,11 +102,17 @@ class TableReader:
                 return [Candidate("follow_up", cell.start, cell.end, "fu.table_column",
                                   {"value": q.value, "low": q.low, "high": q.high, "unit": "months"})]
             scale = self.headers["dose_scale_from_header"].search(col_header)
-            if self.headers["dose"].search(col_header) and scale and self.number.match(value_text):
-                exponent = _exponent(next(g for g in scale.groups() if g))  # "Dose (× 10^6 cells)" over "5"
+            nm = self.number.match(value_text)
+            if self.headers["dose"].search(col_header) and scale and nm:
+                factor = 10 ** _exponent(next(g for g in scale.groups() if g))  # "Cells (× 10^6), mean ± SD" over "42 ± 9"
+                values = {"value": parse_number(nm.group("value")) * factor, "low": None, "high": None, "unit": "cells", "per": None}
+                if nm.group("sd"):
+                    values["sd"] = score._sd(nm.group("sd")) * factor
+                return [Candidate("dose", cell.start, cell.end, "dose.table_column", values)]
+            if self.headers["volume"].search(col_header) and unit and unit.group(1).lower() in ("ml", "µl") and nm and not nm.group("sd"):
+                q = parse_volume(f"{nm.group('value')} {unit.group(1)}")  # "Injectate (mL)" over "3.0"
                 return [Candidate("dose", cell.start, cell.end, "dose.table_column",
-                                  {"value": parse_number(value_text) * 10 ** exponent, "low": None, "high": None,
-                                   "unit": "cells", "per": None})]
+                                  {"value": q.value, "low": None, "high": None, "unit": "mL", "per": None})]
             if self.headers["dose"].search(col_header) and self.amount.match(value_text):
                 q = parse_cells(value_text)
                 if (q.value or q.low or 0) < dose.MIN_BARE_CELLS:

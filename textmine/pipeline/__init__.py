@@ -127,7 +127,7 @@ class Pipeline:
                 for c in found:
                     sentence_of[id(c)] = _row_of(block, c.start)
                 candidates += found
-        candidates = _last_sacrifice_only(resolve_overlaps(candidates))
+        candidates = _last_sacrifice_only(resolve_overlaps(candidates), document)
         mentions = [self._mention(document, c, sentence_of[id(c)]) for c in candidates]
         mentions.sort(key=lambda m: (m.start, m.end, m.field))
         return Analysis(mentions, abbreviations)
@@ -160,13 +160,24 @@ def _near(numbers: list[int], hits: list[int], reach: int) -> list[int]:
     return out
 
 
-def _last_sacrifice_only(candidates: list[Candidate]) -> list[Candidate]:
-    """Of several sacrifice times in one document, only the last is the follow-up (the others are timepoints)."""
-    times = [c.values.get("value") or 0 for c in candidates if c.rule == SACRIFICE_RULE]
-    if len(times) < 2:
+def _last_sacrifice_only(candidates: list[Candidate], document: Document) -> list[Candidate]:
+    """Of several sacrifice times in one paragraph, only the last is the follow-up (the others are timepoints)."""
+    last: dict[int, float] = {}
+    for c in candidates:
+        if c.rule == SACRIFICE_RULE:
+            block = _block_index(document, c.start)
+            last[block] = max(last.get(block, 0), c.values.get("value") or 0)
+    if not last:
         return candidates
-    last = max(times)
-    return [c for c in candidates if c.rule != SACRIFICE_RULE or (c.values.get("value") or 0) >= last]
+    return [c for c in candidates
+            if c.rule != SACRIFICE_RULE or (c.values.get("value") or 0) >= last[_block_index(document, c.start)]]
+
+
+def _block_index(document: Document, offset: int) -> int:
+    for i, block in enumerate(document.blocks):
+        if block.start <= offset <= block.end:
+            return i
+    return -1
 
 
 def _with_following_sentences(region: Region, hits: list[int], n: int) -> list[int]:
