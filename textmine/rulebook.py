@@ -88,7 +88,6 @@ class Pattern:
     context: str | None = None
     anchored: bool = False  # the match begins at a number (extract) or where its candidate begins (veto)
     near: tuple[str, ...] = ()  # one of these lower-case strings occurs in every match (a cheap prefilter)
-    near_regex: Any = field(default=None, compare=False, repr=False)
     before: tuple[str, ...] = ()  # anchored: one of these occurs in the BEFORE_REACH characters before every match
     source: str = ""
     compiled: Any = field(default=None, compare=False, repr=False)
@@ -300,7 +299,6 @@ def _validate(entry: dict, where: str, macros: dict[str, str]) -> Pattern:
         id=entry["id"], label=entry["label"], kind=kind, pattern=raw, role=role,
         literal=entry.get("literal", ""), description=entry.get("description", ""),
         context=context, anchored=anchored, near=tuple(near), before=tuple(before), source=where,
-        near_regex=regex.compile("|".join(regex.escape(s) for s in sorted(near, key=len, reverse=True))) if near else None,
         compiled=compiled, compiled_context=compiled_context,
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from textmine.evaluation.gold import GoldDoc, mention_item, source_path
-from textmine.evaluation.matching import MODES, Counts, Item, match, micro
+from textmine.evaluation.matching import MODES, Counts, Item, link_agreement, match, micro
 from textmine.mentions import FIELDS
 from textmine.parse import load_document
 from textmine.pipeline import Pipeline
@@ -93,7 +93,7 @@ def evaluate(docs: Sequence[GoldDoc], pipeline: Pipeline, split: str = "all", fi
             for gi, pi in value_match.pairs:
                 by_rule.setdefault(pi.rule or "?", Counter())["tp"] += 1
                 for role in LINK_ROLES_MEASURED:
-                    agree = _link_agrees(gi, pi, role)
+                    agree = link_agreement(gi, pi, role)
                     if agree is not None:
                         links[role].add(Counts(tp=int(agree), fn=int(not agree)))
             for pi in value_match.false_positives:
@@ -102,20 +102,6 @@ def evaluate(docs: Sequence[GoldDoc], pipeline: Pipeline, split: str = "all", fi
             for gi in value_match.false_negatives:
                 errors.append(_error("FN", document.text, gi, _closest(gi, p)))
     return Report(split, done, skipped, counts, links, errors, by_rule, tuple(fields))
-
-
-def _link_agrees(gold: Item, pred: Item, role: str) -> bool | None:
-    wanted = [link for link in gold.links if link.get("role") == role]
-    if not wanted:
-        return None
-    got = [link for link in pred.links if link.get("role") == role]
-    for w in wanted:
-        for g in got:
-            if w.get("id") and w.get("id") == g.get("id"):
-                return True
-            if min(w["end"], g["end"]) > max(w["start"], g["start"]):
-                return True
-    return False
 
 
 def _closest(item: Item, others: list[Item]) -> str:

@@ -148,11 +148,13 @@ def micro(counts: Iterable[Counts]) -> Counts:
 
 
 def link_agreement(gold: Item, pred: Item, role: str) -> bool | None:
-    """Whether the prediction links ``role`` to the same place as gold (``None``: gold has no such link)."""
+    """Whether the prediction links ``role`` to what gold links it to (``None``: gold has no such link).
+
+    Agreement is the same ontology id, or overlapping link spans.
+    """
     wanted = [link for link in gold.links if link.get("role") == role]
     if not wanted:
         return None
     got = [link for link in pred.links if link.get("role") == role]
-    return any(max(0, min(w["end"], g["end"]) - max(w["start"], g["start"])) > 0
-               or (w.get("text", "").lower() == g.get("text", "").lower() and w.get("text"))
+    return any((w.get("id") and w.get("id") == g.get("id")) or min(w["end"], g["end"]) > max(w["start"], g["start"])
                for w in wanted for g in got)

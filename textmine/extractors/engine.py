@@ -102,16 +102,20 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
     return resolve_overlaps(candidates)
 
 
+def holds_any(lowered: str, literals: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether ``lowered[start:end]`` contains one of ``literals`` (the `near` prefilter; str.find beats a regex call)."""
+    for literal in literals:
+        if lowered.find(literal, start, end) >= 0:
+            return True
+    return False
+
+
 def _finditer(compiled: regex.Pattern, region: Region, near: tuple[str, ...] = ()) -> Iterable[regex.Match]:
     """Matches of a pattern in the region's windows; a window holding none of its ``near`` strings is skipped."""
-    find = region.lowered.find if near and region.lowered is not None else None
+    check = bool(near) and region.lowered is not None
     for start, end in region.windows if region.windows is not None else ((region.start, region.end),):
-        if find is not None:
-            for literal in near:
-                if find(literal, start, end) >= 0:
-                    break
-            else:
-                continue
+        if check and not holds_any(region.lowered, near, start, end):
+            continue
         yield from compiled.finditer(region.text, start, end)
 
 
@@ -149,7 +153,7 @@ def _anchored_matches(compiled: regex.Pattern, region: Region, near: tuple[str, 
                         break
                 else:
                     continue
-            if find is not None:
+            if find is not None:  # holds_any(), inlined: this loop runs for every number of every window
                 for literal in near:
                     if find(literal, pos, reach) >= 0:
                         break
@@ -221,8 +225,8 @@ def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Can
             spots = windows if pattern.compiled_context is None else [
                 s for s in merge_spans(sorted({region.sentence_of(c.start) for c in candidates}))
                 if pattern.compiled_context.search(region.text, *s)]
-            if pattern.near_regex is not None and region.lowered is not None:
-                spots = [s for s in spots if pattern.near_regex.search(region.lowered, *s) is not None]
+            if pattern.near and region.lowered is not None:
+                spots = [s for s in spots if holds_any(region.lowered, pattern.near, *s)]
             found = (m for start, end in spots for m in pattern.compiled.finditer(region.text, start, end, overlapped=True))
         for m in found:
             if m and (pattern.compiled_context is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from typing import Iterable, TextIO
 
@@ -60,7 +59,7 @@ def describe(m: Mention) -> str:
     return core
 
 
-def write_table(mentions: list[Mention], out: TextIO, width: int = 120) -> None:
+def write_table(mentions: list[Mention], out: TextIO) -> None:
     """A plain-text table grouped by document: field, value, exact text, rule."""
     by_doc: dict[str, list[Mention]] = {}
     for m in mentions:
@@ -75,9 +74,3 @@ def write_table(mentions: list[Mention], out: TextIO, width: int = 120) -> None:
         for r in rows:
             text = r[2] if len(r[2]) <= widths[2] else r[2][: widths[2] - 1] + "…"
             out.write("  ".join(f"{c:<{w}}" for c, w in zip((r[0], r[1], text, r[3]), widths)).rstrip() + "\n")
-
-
-def render(mentions: list[Mention], fmt: str) -> str:
-    buf = io.StringIO()
-    {"jsonl": write_jsonl, "csv": write_csv, "table": write_table}[fmt](mentions, buf)
-    return buf.getvalue()

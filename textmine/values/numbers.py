@@ -14,7 +14,6 @@ Pure functions over strings, driven by ``patterns/numbers.json``; no spaCy here.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
