@@ -42,6 +42,10 @@ def _append(directory, name, entry):
     ({"id": "ss.x", "label": "sample_size", "kind": "phrase", "role": "veto", "pattern": []}, "phrase pattern"),
     ({"id": "ss.x", "label": "sample_size", "kind": "token", "role": "veto", "pattern": "n"}, "token pattern"),
     ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": "n", "role": "maybe"}, "unknown role"),
+    ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": r"(?P<value>\d+) pts", "near": ["pts"],
+      "near_within": 10}, "near_within"),  # not anchored
+    ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": r"(?P<value>\d+) pts", "near": ["pts"],
+      "anchored": True, "near_within": 500}, "near_within"),  # beyond the anchored reach
 ])
 def test_invalid_patterns_are_rejected(patterns_copy, entry, message):
     _append(patterns_copy, "sample_size.jsonl", entry)
@@ -106,6 +110,19 @@ def test_near_strings_occur_in_every_example():
 
             for m in p.compiled.finditer(fold(example)):
                 assert any(s in m.group().lower() for s in p.near), f"{p.id}: {m.group()!r} holds none of {p.near}"
+
+
+def test_near_strings_start_within_near_within_in_every_example():
+    """`near_within` narrows that promise: a `near` string starts that close to the match start."""
+    from textmine.values.numbers import fold
+
+    for p in RuleBook.load().patterns:
+        if p.near_within is None:
+            continue
+        for example in p.literal.split(";"):
+            for m in p.compiled.finditer(fold(example)):
+                head = m.group().lower()[:p.near_within + max(map(len, p.near))]
+                assert any(0 <= head.find(s) < p.near_within for s in p.near), f"{p.id}: {m.group()!r}"
 
 
 def test_before_strings_precede_every_example_match():

@@ -31,7 +31,8 @@ LABELS = ("sample_size", "dose", "score", "follow_up")
 KINDS = ("regex", "phrase", "token")
 ROLES = ("extract", "veto")
 PATTERN_FILES = tuple(f"{label}.jsonl" for label in LABELS)
-_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored", "near", "before"}
+_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored", "near", "near_within", "before"}
+ANCHOR_REACH = 200  # no anchored match is longer (the engine bounds its regex calls by it)
 BEFORE_REACH = 8  # characters before an anchored match searched for its `before` strings
 _REQUIRED_KEYS = {"id", "label", "kind", "pattern"}
 # the named groups a field's builder reads from an extract pattern (at least one of each tuple)
@@ -89,6 +90,7 @@ class Pattern:
     anchored: bool = False  # the match begins at a number (extract) or where its candidate begins (veto)
     near: tuple[str, ...] = ()  # one of these lower-case strings occurs in every match (a cheap prefilter)
     before: tuple[str, ...] = ()  # anchored: one of these occurs in the BEFORE_REACH characters before every match
+    near_within: int | None = None  # anchored: a `near` string starts within this many characters of the match start
     source: str = ""
     compiled: Any = field(default=None, compare=False, repr=False)
     compiled_context: Any = field(default=None, compare=False, repr=False)
@@ -295,10 +297,16 @@ def _validate(entry: dict, where: str, macros: dict[str, str]) -> Pattern:
     before = entry.get("before", [])
     if before and (not anchored or not isinstance(before, list) or not all(isinstance(s, str) and s and s == s.lower() for s in before)):
         raise PatternError(f"{where}: before is a list of lower-case strings, for anchored patterns only")
+    near_within = entry.get("near_within")
+    if near_within is not None and (not anchored or not near or type(near_within) is not int
+                                    or not 0 < near_within <= ANCHOR_REACH):
+        raise PatternError(f"{where}: near_within is a number of characters (1–{ANCHOR_REACH}), "
+                           f"for anchored patterns with `near` only")
     return Pattern(
         id=entry["id"], label=entry["label"], kind=kind, pattern=raw, role=role,
         literal=entry.get("literal", ""), description=entry.get("description", ""),
-        context=context, anchored=anchored, near=tuple(near), before=tuple(before), source=where,
+        context=context, anchored=anchored, near=tuple(near), before=tuple(before), near_within=near_within,
+        source=where,
         compiled=compiled, compiled_context=compiled_context,
     )
 

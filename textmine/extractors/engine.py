@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 
 import regex
 
-from textmine.rulebook import BEFORE_REACH, Pattern, RuleBook
+from textmine.rulebook import ANCHOR_REACH, BEFORE_REACH, Pattern, RuleBook
 from textmine.values.numbers import NumberFormatError
 
 
@@ -81,7 +81,8 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
         if pattern.compiled is None:
             continue  # token patterns run in the spaCy stage
         context_ok: dict[tuple[int, int], bool] = {}  # each sentence is searched once per pattern
-        for m in (_anchored_matches(pattern.compiled, region, pattern.near, pattern.before) if pattern.anchored and region.numbers is not None
+        for m in (_anchored_matches(pattern.compiled, region, pattern.near, pattern.before, pattern.near_within)
+                  if pattern.anchored and region.numbers is not None
                   else _finditer(pattern.compiled, region, pattern.near)):
             if pattern.compiled_context is not None:
                 sentence = region.sentence_of(m.start())
@@ -119,22 +120,20 @@ def _finditer(compiled: regex.Pattern, region: Region, near: tuple[str, ...] = (
         yield from compiled.finditer(region.text, start, end)
 
 
-ANCHOR_REACH = 200  # no anchored match is longer; bounding endpos stops the regex engine searching far
-                   # ahead for a required literal ("(", "%", "later") on every call
-
-
 def _anchored_matches(compiled: regex.Pattern, region: Region, near: tuple[str, ...] = (),
-                      before: tuple[str, ...] = ()) -> Iterable[regex.Match]:
+                      before: tuple[str, ...] = (), near_within: int | None = None) -> Iterable[regex.Match]:
     """Matches that begin where a number begins, inside the region's windows (no scanning).
 
-    ``near``: strings one of which every match contains; where none occurs within reach, the
-    regex is not tried at all (one literal search costs far less than a failing match)."""
+    ``near``: strings one of which every match contains; where none starts within
+    ``near_within`` characters (default: the whole reach), the regex is not tried at all (one
+    literal search costs far less than a failing match)."""
     lowered = region.lowered if (near or before) else None
     find = lowered.find if lowered is not None and near else None
     find_before = lowered.find if lowered is not None and before else None
     text, match = region.text, compiled.match
     windows = region.windows if region.windows is not None else ((region.start, region.end),)
     numbers = region.numbers or ()
+    near_reach = near_within or ANCHOR_REACH
     last_end = -1
     for start, end in windows:
         i = bisect.bisect_left(numbers, start)
@@ -144,8 +143,8 @@ def _anchored_matches(compiled: regex.Pattern, region: Region, near: tuple[str, 
             if pos < last_end:
                 continue  # inside the previous match, as finditer would skip it
             m = None
-            reach = pos + ANCHOR_REACH
-            if reach > end:
+            reach = pos + ANCHOR_REACH  # bounding endpos stops the regex engine searching far ahead
+            if reach > end:             # for a required literal ("(", "%", "later") on every call
                 reach = end
             if find_before is not None:
                 for literal in before:
@@ -154,8 +153,8 @@ def _anchored_matches(compiled: regex.Pattern, region: Region, near: tuple[str, 
                 else:
                     continue
             if find is not None:  # holds_any(), inlined: this loop runs for every number of every window
-                for literal in near:
-                    if find(literal, pos, reach) >= 0:
+                for literal in near:  # starting within near_reach, ending within reach
+                    if find(literal, pos, min(reach, pos + near_reach + len(literal))) >= 0:
                         break
                 else:
                     continue
@@ -217,8 +216,11 @@ def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Can
         if pattern.kind == "token":
             continue
         if pattern.anchored and region.numbers is not None:  # the veto starts at a number of its candidate: try only there
+            reach = pattern.near_within or ANCHOR_REACH
             found = (pattern.compiled.match(region.text, pos, end) for c, (_, end) in zip(candidates, near)
-                     for pos in _starts_within(region.numbers, c))
+                     for pos in _starts_within(region.numbers, c)
+                     if not pattern.near or region.lowered is None
+                     or holds_any(region.lowered, pattern.near, pos, min(end, pos + reach + max(map(len, pattern.near)))))
         else:
             # overlapped: a veto match must not hide another that starts inside it; a veto with a
             # context is searched only in the sentences that have it
