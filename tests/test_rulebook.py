@@ -64,11 +64,11 @@ def test_a_phrase_pattern_added_as_data_extracts(patterns_copy):
     from textmine.parse import parse_text
     from textmine.pipeline import Pipeline, PipelineConfig
 
-    _append(patterns_copy, "sample_size.jsonl", {"id": "ss.cohort_words", "label": "sample_size", "kind": "regex",
-                                                 "literal": "a cohort of 40", "pattern": r"cohort\s+of\s+(?P<span>(?P<value>{COUNT}))"})
+    _append(patterns_copy, "sample_size.jsonl", {"id": "ss.sample_words", "label": "sample_size", "kind": "regex",
+                                                 "literal": "a sample of 40", "pattern": r"sample\s+of\s+(?P<span>(?P<value>{COUNT}))"})
     pipeline = Pipeline(PipelineConfig(patterns_dir=patterns_copy, abbreviations=False))
-    mentions = pipeline.run(parse_text("We studied a cohort of 40.", "x.md"))
-    assert [(m.rule, m.value) for m in mentions] == [("ss.cohort_words", 40)]
+    mentions = pipeline.run(parse_text("We studied a sample of 40.", "x.md"))
+    assert [(m.rule, m.value) for m in mentions] == [("ss.sample_words", 40)]
 
 
 def test_triggers_are_validated(patterns_copy):

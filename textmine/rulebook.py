@@ -31,7 +31,7 @@ LABELS = ("sample_size", "dose", "score", "follow_up")
 KINDS = ("regex", "phrase", "token")
 ROLES = ("extract", "veto")
 PATTERN_FILES = tuple(f"{label}.jsonl" for label in LABELS)
-_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored", "near", "near_within", "before"}
+_ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored", "near", "near_within", "before", "context_scope"}
 ANCHOR_REACH = 200  # no anchored match is longer (the engine bounds its regex calls by it)
 BEFORE_REACH = 8  # characters before an anchored match searched for its `before` strings
 _REQUIRED_KEYS = {"id", "label", "kind", "pattern"}
@@ -87,6 +87,7 @@ class Pattern:
     literal: str = ""
     description: str = ""
     context: str | None = None
+    context_scope: str = "sentence"  # where `context` must occur: the match's sentence, or anywhere in the document
     anchored: bool = False  # the match begins at a number (extract) or where its candidate begins (veto)
     near: tuple[str, ...] = ()  # one of these lower-case strings occurs in every match (a cheap prefilter)
     before: tuple[str, ...] = ()  # anchored: one of these occurs in the BEFORE_REACH characters before every match
@@ -302,10 +303,13 @@ def _validate(entry: dict, where: str, macros: dict[str, str]) -> Pattern:
                                     or not 0 < near_within <= ANCHOR_REACH):
         raise PatternError(f"{where}: near_within is a number of characters (1–{ANCHOR_REACH}), "
                            f"for anchored patterns with `near` only")
+    context_scope = entry.get("context_scope", "sentence")
+    if context_scope not in ("sentence", "document") or (context_scope != "sentence" and not context):
+        raise PatternError(f"{where}: context_scope is \"sentence\" or \"document\", and needs a context")
     return Pattern(
         id=entry["id"], label=entry["label"], kind=kind, pattern=raw, role=role,
         literal=entry.get("literal", ""), description=entry.get("description", ""),
-        context=context, anchored=anchored, near=tuple(near), before=tuple(before), near_within=near_within,
+        context=context, context_scope=context_scope, anchored=anchored, near=tuple(near), before=tuple(before), near_within=near_within,
         source=where,
         compiled=compiled, compiled_context=compiled_context,
     )

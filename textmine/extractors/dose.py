@@ -39,6 +39,10 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
     if per is None:
         per = _per_from_sentence(region, start)
     values = _values(q, per)
+    if group(m, "range") is not None and q.value is not None:  # "7.4 × 10^7 cells (range 5.2–9.8 × 10^7)"
+        r = parse_cells(m.group("range"))
+        if r.low is not None and r.high is not None and r.low <= q.value <= r.high:
+            values["low"], values["high"] = r.low, r.high
     if sd is not None:
         values["sd"] = sd
     yield Candidate(LABEL, start, end, pattern.id, values)

@@ -26,6 +26,9 @@ def parse_count(text: str) -> int:
 
 def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidate]:
     start, end = group_span(m)
+    value_start = m.start("value")
+    if value_start > 0 and m.string[value_start - 1] == "-" and (value_start < 2 or not m.string[value_start - 2].isalnum()):
+        raise NumberFormatError("a negative number is not a count")  # "-12 in the low-dose cohort" (a change)
     extras = {}
     population = group(m, "population")
     if population:

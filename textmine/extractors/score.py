@@ -23,6 +23,7 @@ from textmine.values.numbers import NumberFormatError, parse_number
 
 LABEL = "score"
 _AFTER_WINDOW = 40  # characters after a value in which "on the VAS" may name its measure
+_NAMED_RIGHT_AFTER = regex.compile(r"\s*\(\s*")  # between a value and a measure in parentheses just after it
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,9 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
             before = [mm for mm in measures if mm.end <= c.start]
             after = [mm for mm in measures if c.end <= mm.start <= c.end + _AFTER_WINDOW]
             measure = None
-            if before:
+            if after and _NAMED_RIGHT_AFTER.fullmatch(region.text, c.end, after[0].start):
+                measure = after[0].measure  # "from 42.0 ± 13.8 to 27.3 ± 16.6 (ODI)": the value's own label
+            elif before:
                 measure = before[-1].measure
             elif after:
                 measure = after[0].measure

@@ -3,7 +3,8 @@
 Both formats share one reader: paragraphs are separated by blank lines (or, in text where
 every line is a paragraph, by line breaks that end a sentence or start a heading), lines
 starting with ``|`` form tables (a ``|---|`` line after the first row marks it as the
-header), ``#`` lines are headings, and a "References" heading starts the references block,
+header), so do runs of lines laid out in aligned columns (plain-text tables: cells
+separated by two or more spaces or a tab, the first line the header), ``#`` lines are headings, and a "References" heading starts the references block,
 from which nothing is extracted.
 """
 
@@ -16,6 +17,8 @@ from textmine.document import Block, Cell, Document
 _TABLE_SEPARATOR = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HEADING = regex.compile(r"^\s{0,3}#{1,6}\s+\S")
 _REFERENCES = regex.compile(r"^\s{0,3}(?:#{1,6}\s*)?(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*:?\s*$", regex.I)
+_COLUMN_GAP = regex.compile(r"\t+|  +")
+MIN_COLUMNS = 3  # fewer aligned columns is more likely indented prose than a table
 _CAPTION = regex.compile(r"^\s*(?:\*\*)?(?:table|fig\.?|figure)\s+\d+[.:]?", regex.I)
 
 
@@ -53,6 +56,12 @@ def parse_text(text: str, source: str, fmt: str = "text") -> Document:
                 j += 1
             blocks.append(_table_block(text, lines[i:j], in_references))
             i = j
+            continue
+        aligned = _aligned_rows(text, lines, i)
+        if aligned >= 2:
+            flush_paragraph()
+            blocks.append(_aligned_table_block(text, lines[i:i + aligned], in_references))
+            i += aligned
             continue
         if _REFERENCES.match(stripped):
             flush_paragraph()
@@ -124,3 +133,39 @@ def _table_block(text: str, lines: list[tuple[int, int]], in_references: bool) -
         spans.append((start, end))
     kind = "references" if in_references else "table"
     return Block(kind, lines[0][0], lines[-1][1], rows=tuple(rows), row_spans=tuple(spans))
+
+
+def _columns(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The cells of one line of a plain-text table: runs separated by 2+ spaces or tabs."""
+    line = text[start:end]
+    cells, pos = [], len(line) - len(line.lstrip())
+    for gap in _COLUMN_GAP.finditer(line, pos):
+        if gap.start() > pos:
+            cells.append((start + pos, start + gap.start()))
+        pos = gap.end()
+    if pos < len(line):
+        cells.append((start + pos, end))
+    return cells
+
+
+def _aligned_rows(text: str, lines: list[tuple[int, int]], i: int) -> int:
+    """How many lines from ``i`` form a plain-text table (0 or 1: none): the same number of
+    columns, at least ``MIN_COLUMNS``, and no line ending like a sentence."""
+    first = _columns(text, *lines[i])
+    if len(first) < MIN_COLUMNS:
+        return 0
+    n = 0
+    while i + n < len(lines):
+        start, end = lines[i + n]
+        line = text[start:end].strip()
+        if not line or line[-1] in ".;:!?" or len(_columns(text, start, end)) != len(first):
+            break
+        n += 1
+    return n
+
+
+def _aligned_table_block(text: str, lines: list[tuple[int, int]], in_references: bool) -> Block:
+    rows = tuple(tuple(Cell(s, e, text[s:e]) for s, e in _columns(text, start, end)) for start, end in lines)
+    spans = tuple((start + len(text[start:end]) - len(text[start:end].lstrip()), end) for start, end in lines)
+    kind = "references" if in_references else "table"
+    return Block(kind, spans[0][0], lines[-1][1], rows=rows, row_spans=spans)
