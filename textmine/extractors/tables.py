@@ -66,6 +66,8 @@ class TableReader:
                 scores = run_field("score", region)
                 header_measure = (finder.measure_of(col_header) or (finder.measure_of(row_header) if col > 0 else None)
                                   or (caption_measure if col > 0 else None))
+                if self.headers["not_score"].search(col_header):  # "Change", "Difference", "p": not values of a scale
+                    scores, header_measure = [], None
                 found += score.assign_measures(scores, region, finder, header_measure)
                 per = self.headers["per_from_header"].search(col_header)
                 if per:
