@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from textmine.rulebook import KINDS, LABELS, PatternError, RuleBook, patterns_dir
+from textmine.rulebook import ANCHOR_REACH, KINDS, LABELS, PatternError, RuleBook, patterns_dir
 
 
 def test_every_shipped_pattern_file_loads():
@@ -108,8 +108,11 @@ def test_near_strings_occur_in_every_example():
         for example in p.literal.split(";"):
             from textmine.values.numbers import fold
 
-            for m in p.compiled.finditer(fold(example)):
-                assert any(s in m.group().lower() for s in p.near), f"{p.id}: {m.group()!r} holds none of {p.near}"
+            folded = fold(example)
+            for m in p.compiled.finditer(folded):
+                # anchored patterns are checked from the match start through the reach (a lookahead may hold the string)
+                seen = folded[m.start():m.start() + ANCHOR_REACH] if p.anchored else m.group()
+                assert any(s in seen.lower() for s in p.near), f"{p.id}: {m.group()!r} holds none of {p.near}"
 
 
 def test_near_strings_start_within_near_within_in_every_example():
@@ -120,8 +123,9 @@ def test_near_strings_start_within_near_within_in_every_example():
         if p.near_within is None:
             continue
         for example in p.literal.split(";"):
-            for m in p.compiled.finditer(fold(example)):
-                head = m.group().lower()[:p.near_within + max(map(len, p.near))]
+            folded = fold(example)
+            for m in p.compiled.finditer(folded):
+                head = folded[m.start():m.start() + p.near_within + max(map(len, p.near))].lower()
                 assert any(0 <= head.find(s) < p.near_within for s in p.near), f"{p.id}: {m.group()!r}"
 
 

@@ -81,15 +81,13 @@ def run_patterns(book: RuleBook, label: str, region: Region, builder: Builder) -
         if pattern.compiled is None:
             continue  # token patterns run in the spaCy stage
         context_ok: dict[tuple[int, int], bool] = {}  # each sentence is searched once per pattern
-        if pattern.compiled_context is not None and pattern.context_scope == "document":
-            document_ok = bool(pattern.compiled_context.search(region.text))  # e.g. "Data are mean (SD)" in Methods
+        if pattern.compiled_context is not None and pattern.context_scope == "document" \
+                and not pattern.compiled_context.search(region.text):  # e.g. "Data are mean (SD)" in Methods
+            continue
         for m in (_anchored_matches(pattern.compiled, region, pattern.near, pattern.before, pattern.near_within)
                   if pattern.anchored and region.numbers is not None
                   else _finditer(pattern.compiled, region, pattern.near)):
-            if pattern.compiled_context is not None and pattern.context_scope == "document":
-                if not document_ok:
-                    break
-            elif pattern.compiled_context is not None:
+            if pattern.compiled_context is not None and pattern.context_scope == "sentence":
                 sentence = region.sentence_of(m.start())
                 if sentence not in context_ok:
                     context_ok[sentence] = bool(pattern.compiled_context.search(region.text, *sentence))
