@@ -86,3 +86,15 @@ def test_every_pattern_example_reads_the_same_fast_and_full(pipeline, full_scan,
     """Guards every `anchored` flag and trigger: each pattern's own examples, fast path vs full scan."""
     doc = parse_text(example, "<t>")
     assert as_rows(pipeline.run(doc)) == as_rows(full_scan.run(doc))
+
+
+def test_score_triggers_are_first_words_of_measure_names(pipeline):
+    """A measure name starts with its first word, so only first words trigger the score
+    patterns; generic words inside names ("pain", "scale", "index") would wake them in
+    every sentence about pain. The tests above prove nothing is lost."""
+    from textmine.rulebook import first_words
+
+    assert first_words(["Oswestry Disability Index", "SF-36", "visual analogue scale"]) == {"oswestry", "sf-36", "visual"}
+    words = pipeline._base_finder.words
+    assert {"vas", "odi", "oswestry", "roland-morris"} <= words
+    assert not {"pain", "scale", "index", "score", "disability"} & words

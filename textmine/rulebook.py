@@ -110,6 +110,17 @@ def trigger_words(phrases: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def first_words(phrases: Iterable[str]) -> frozenset[str]:
+    """The first word of each phrase, lower-cased, as the trigger scan splits words
+    ("Oswestry Disability Index" → oswestry, "SF-36" → sf-36)."""
+    out: set[str] = set()
+    for phrase in phrases:
+        words = regex.findall(r"[a-zµ0-9]+(?:-[a-zµ0-9]+)*", phrase.lower())
+        if words:
+            out.add(words[0])
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class Trigger:
     """A prefilter for one field: words (set lookup) or a lower-case regex, optionally near a number."""

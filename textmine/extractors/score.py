@@ -18,7 +18,7 @@ from typing import Iterable
 import regex
 
 from textmine.extractors.engine import Candidate, Region, group, group_span
-from textmine.rulebook import Pattern, RuleBook, expand, load_json, trigger_words
+from textmine.rulebook import Pattern, RuleBook, expand, first_words, load_json
 from textmine.values.numbers import NumberFormatError, parse_number
 
 LABEL = "score"
@@ -43,7 +43,9 @@ class MeasureFinder:
         body = "{MEASURE}" + (f"|{extra}" if extra else "")
         self.regex = regex.compile(rf"(?<![\w-])(?:{expand(body, book.macros)})(?![\w]|-\w)", regex.I)
         names = [n for m in book.measures for n in [m["measure"], *m.get("names", [])]]
-        self.words = trigger_words(names + list(self.aliases))  # the words a sentence needs to hold a score
+        # the words a sentence needs to hold a score: a measure name always starts with its first
+        # word, so only first words count ("pain" or "scale" alone name no measure)
+        self.words = first_words(_innermost(names) + list(self.aliases))
         others = load_json("measures.json", book.directory).get("not_carried_to", [])
         self.other_quantity = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in others) + r")\b", regex.I)
 
@@ -61,6 +63,17 @@ class MeasureFinder:
     def measure_of(self, text: str) -> str | None:
         found = self.find(text, 0, len(text))
         return found[0].measure if found else None
+
+
+def _innermost(names: list[str]) -> list[str]:
+    """The names that hold no other name as whole words: "pain VAS" holds "VAS", so a
+    sentence naming it also holds the word "VAS" (and "pain" need not be a trigger)."""
+    lowered = [n.lower() for n in names]
+
+    def holds(name: str, other: str) -> bool:
+        return name != other and regex.search(rf"(?<![\w-]){regex.escape(other)}(?![\w-])", name) is not None
+
+    return [n for n, low in zip(names, lowered) if not any(holds(low, other) for other in lowered)]
 
 
 _ITEM = None
