@@ -198,12 +198,13 @@ def _sci_regex() -> regex.Pattern:
     if _SCI is None:
         w = words()
         _SCI = regex.compile(
-            rf"""^(?:(?P<mant>\d+(?:\.\d+)?)\s*{w.times_class}\s*)?10\s*
+            rf"""^(?P<emant>\d+(?:\.\d+)?)[eE](?P<eexp>[+-]?\d+)$
+              |^(?:(?P<mant>\d+(?:\.\d+)?)\s*{w.times_class}\s*)?10\s*
                 (?:\^\s*(?P<caret>[+-]?\d+)
                   |(?P<sup>{w.superscript_class}+)
                   |\(\s*(?P<paren>[+-]?\d+)\s*\)
-                  |(?P<mangled>\d{{1,2}}))$
-              |^(?P<emant>\d+(?:\.\d+)?)[eE](?P<eexp>[+-]?\d+)$""",
+                  |[eE](?P<e10>[+-]?\d{{1,2}})
+                  |(?P<mangled>\d{{1,2}}))$""",
             regex.VERBOSE,
         )
     return _SCI
@@ -212,7 +213,7 @@ def _sci_regex() -> regex.Pattern:
 def parse_scientific(text: str, allow_mangled: bool = True) -> float:
     """Read every written form of scientific notation.
 
-    "2 × 10^7", "2×10⁷", "2 x 10(7)", "2.5E+06", "10e6", "10^6", and — where a PDF
+    "2 × 10^7", "2×10⁷", "2 x 10(7)", "1x10e6", "2.5E+06", "10e6", "10^6", and — where a PDF
     flattened the superscript — "2 × 107", "25×106", "0.4 × 108". The flattened form is
     repaired only with a mantissa, a times sign and "10" followed directly by one or two
     digits whose exponent falls in ``mangled_exponent_range``.
@@ -230,7 +231,7 @@ def parse_scientific(text: str, allow_mangled: bool = True) -> float:
         if not allow_mangled or m.group("mant") is None or not lo <= exp <= hi:
             raise NumberFormatError(f"ambiguous flattened power of ten: {text!r}")
     else:
-        exp = int(_exponent_text(m.group("caret") or m.group("sup") or m.group("paren")))
+        exp = int(_exponent_text(m.group("caret") or m.group("sup") or m.group("paren") or m.group("e10")))
     return mant * 10**exp
 
 
