@@ -64,3 +64,38 @@ def test_tables_read_with_every_kind_of_header(extract_text, text, expected):
         assert hits, f"no {field} {span!r} in {[(m.field, m.text) for m in found]}"
         for key, want in values.items():
             assert getattr(hits[0], key) == pytest.approx(want)
+
+
+PLAIN_TABLE = """Table 1. Cohorts
+
+Cohort   n    Dose (x10^6 cells)   NRS 12 mo    Sacrifice (weeks)
+Low      8    10                   5 [4–6]      12
+High     9    40                   3 [2–5]      16
+
+The high cohort did best.
+"""
+
+
+def test_aligned_plain_text_columns_are_a_table():
+    doc = parse_text(PLAIN_TABLE, "x.txt", "text")
+    table = next(b for b in doc.blocks if b.kind == "table")
+    assert [c.text for c in table.rows[0]] == ["Cohort", "n", "Dose (x10^6 cells)", "NRS 12 mo", "Sacrifice (weeks)"]
+    assert [c.text for c in table.rows[2]] == ["High", "9", "40", "3 [2–5]", "16"]
+    assert all(doc.text[c.start:c.end] == c.text for row in table.rows for c in row)
+    assert doc.blocks[-1].kind == "paragraph"
+
+
+def test_aligned_plain_text_table_is_read_by_its_headers(extract_text):
+    found = {(m.field, m.text, m.value, m.measure) for m in extract_text(PLAIN_TABLE)}
+    assert ("sample_size", "9", 9, None) in found
+    assert ("dose", "40", 4e7, None) in found
+    assert ("score", "3 [2–5]", 3, "NRS") in found
+    assert any(f == "follow_up" and t == "16" and v == pytest.approx(16 * 12 / 52) for f, t, v, _ in found)
+
+
+@pytest.mark.parametrize("text", [
+    "We enrolled  twenty  patients  in total.\nThey  were  all  treated.\n",  # stray double spaces in prose
+    "Dose    Volume\n1 mL    2 mL\n",  # two columns: not enough to call it a table
+])
+def test_prose_with_double_spaces_is_not_a_table(text):
+    assert all(b.kind != "table" for b in parse_text(text, "x.txt", "text").blocks)

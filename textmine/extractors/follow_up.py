@@ -13,6 +13,7 @@ from textmine.values.quantities import duration_factor, parse_duration, parse_ra
 
 LABEL = "follow_up"
 _UNIT_AT_END = regex.compile(r"([a-z]+)\s*$", regex.I)
+_UNIT_AFTER = regex.compile(r"\)?\s*([a-z]+)", regex.I)  # the unit right after a mean (and its SD)
 
 
 def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidate]:
@@ -36,12 +37,18 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
         values["sd"] = float(_NUMBER.search(dur_sd).group()) * (duration_factor(unit.group(1)) if unit else 1.0)
     mean = group(m, "mean")
     if mean:  # "average (9.2±1.8) months", "a mean observation period of 24.6 ± 1.1 months"
-        unit = _UNIT_AT_END.search(m.group("span") if group(m, "span") else m.group())
+        after = m.end("mean_sd") if group(m, "mean_sd") else m.end("mean")
+        unit = _UNIT_AFTER.match(m.string, after) or _UNIT_AT_END.search(m.group("span") if group(m, "span") else m.group())
         factor = duration_factor(unit.group(1)) if unit else 1.0
         values["value"] = float(mean) * factor
         sd = group(m, "mean_sd")
         if sd:
             values["sd"] = float(_NUMBER.search(sd).group()) * factor
+        rng = group(m, "range")
+        if rng and group(m, "value") is None:  # "27.4 ± 8.9 months (range 12–44 months)"
+            r_unit = _UNIT_AT_END.search(rng)
+            number_part = rng[: rng.rfind(r_unit.group(1))] if r_unit else rng
+            values["low"], values["high"] = parse_range_bounds(number_part, duration_factor(r_unit.group(1)) if r_unit else factor)
     if values["value"] is None and values["low"] is None:
         raise NumberFormatError(f"no duration in {m.group()!r}")
     values["unit"] = "months"
