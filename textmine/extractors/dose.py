@@ -71,10 +71,16 @@ def _per_from_sentence(region: Region, offset: int) -> str | None:
         close = clause.find(")", rel)
         spots.append(clause[depth_open + 1:close if close >= 0 else len(clause)])
     for text in spots:
-        m = _PER_SENTENCE.search(text)
-        if m:
-            return normalise_per(next(g for g in m.groups() if g))
+        if _TOTAL.search(text):  # "a total of 2 × 10^6 cells was divided between the two discs"
+            continue
+        found = [normalise_per(next(g for g in m.groups() if g)) for m in _PER_SENTENCE.finditer(text)]
+        if found:  # a disc or level named by the delivery phrase beats "in each rabbit"
+            return next((p for p in found if p in _SITES), found[0])
     return None
+
+
+_TOTAL = regex.compile(r"\b(?:a\s+total\s+of|in\s+total|total\s+(?:dose|cell\s+number|number\s+of\s+cells)|(?:divided|split|shared)\s+(?:between|among|across|over))\b", regex.I)
+_SITES = ("disc", "level", "IVD")
 
 
 def _mask_parentheses(text: str) -> str:

@@ -36,6 +36,7 @@ class TableReader:
         self.number = regex.compile(expand(r"^\s*(?P<value>{DEC})(?P<sd>{SD})?\s*%?\s*$", m), regex.I)
         self.amount = regex.compile(expand(r"^\s*(?:{AMOUNT_RANGE}|{AMOUNT})\s*$", m), regex.I)
         self.duration = regex.compile(expand(r"^\s*(?:{DURATION})\s*$", m), regex.I)
+        self.duration_lead = regex.compile(expand(r"^\s*(?P<d>{DURATION})(?=\s*[,;]\s)", m), regex.I)  # "24 weeks, with visits …"
         self.plain_range = regex.compile(expand(r"^\s*{DEC}\s*(?:-|to)\s*{DEC}\s*$", m), regex.I)
         self.value_range = regex.compile(expand(
             r"^\s*(?P<value>{DEC})\s*[(\[]\s*(?:range[:,]?\s*)?(?P<low>{DEC})\s*(?:-|to|,)\s*(?P<high>{DEC})\s*[)\]]\s*$", m), regex.I)
@@ -69,15 +70,15 @@ class TableReader:
                 if self.headers["not_score"].search(col_header):  # "Change", "Difference", "p": not values of a scale
                     scores, header_measure = [], None
                 found += score.assign_measures(scores, region, finder, header_measure)
-                per = self.headers["per_from_header"].search(col_header)
-                if per:
-                    for c in found:
-                        if c.field == "dose" and not c.values.get("per"):
-                            c.values["per"] = normalise_per(next(g for g in per.groups() if g))
                 if not found:
                     found += self._by_header(folded, cell, col_header, header_measure, region)
                 if not found and col > 0:  # the row's first cell as header: "| Follow-up | 12 months |", "| Patients, n | 58 | 55 |"
                     found += self._by_header(folded, cell, row_header, header_measure, region)
+                per = self.headers["per_from_header"].search(col_header)
+                if per:  # "Cells per disc (× 10^6)", "Volume per disc (µL)"
+                    for c in found:
+                        if c.field == "dose" and not c.values.get("per"):
+                            c.values["per"] = normalise_per(next(g for g in per.groups() if g))
                 out += found
         return resolve_overlaps(out)
 
@@ -99,6 +100,10 @@ class TableReader:
                                        "high": parse_number(vr.group("high")) * factor, "unit": "months"})]
                 elif unit and (self.number.match(value_text) or self.plain_range.match(value_text)):
                     q = parse_duration(f"{value_text} {unit.group(1)}")
+                elif lead := self.duration_lead.match(value_text):
+                    q = parse_duration(lead.group("d"))
+                    return [Candidate("follow_up", cell.start + lead.start("d"), cell.start + lead.end("d"), "fu.table_column",
+                                      {"value": q.value, "low": q.low, "high": q.high, "unit": "months"})]
                 else:
                     return []
                 return [Candidate("follow_up", cell.start, cell.end, "fu.table_column",
