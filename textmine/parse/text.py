@@ -4,8 +4,9 @@ Both formats share one reader: paragraphs are separated by blank lines (or, in t
 every line is a paragraph, by line breaks that end a sentence or start a heading), lines
 starting with ``|`` form tables (a ``|---|`` line after the first row marks it as the
 header), so do runs of lines laid out in aligned columns (plain-text tables: cells
-separated by two or more spaces or a tab, the first line the header), ``#`` lines are headings, and a "References" heading starts the references block,
-from which nothing is extracted.
+separated by two or more spaces or a tab, the first line the header), ``#`` lines are
+headings, and a "References" heading starts the references block, from which nothing is
+extracted.
 """
 
 from __future__ import annotations
