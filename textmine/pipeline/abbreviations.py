@@ -95,7 +95,10 @@ def candidate_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
         content = m.group(1).strip()
         before_text = text[w_start:m.start()]
         before = before_text.rsplit(None, 1)[-1] if before_text.strip() else ""
-        if not (could_define(content, before_text) or (before and could_define(before, content))):
+        # the short form before a parenthesis may be the last part of a hyphenated word, as
+        # spaCy splits "post-treatment" into post, -, treatment
+        last_part = regex.split(r"[-/]", before)[-1] if before else ""
+        if not (could_define(content, before_text) or any(w and could_define(w, content) for w in (before, last_part))):
             continue
         w_end = text.find(" ", m.end(), min(end, m.end() + 40))  # the rest of the word after ")"
         w_end = end if w_end < 0 and m.end() + 40 >= end else (w_end if w_end >= 0 else m.end())
