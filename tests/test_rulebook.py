@@ -46,6 +46,10 @@ def _append(directory, name, entry):
       "near_within": 10}, "near_within"),  # not anchored
     ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": r"(?P<value>\d+) pts", "near": ["pts"],
       "anchored": True, "near_within": 500}, "near_within"),  # beyond the anchored reach
+    ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": r"(?P<value>\d+) pts",
+      "context_scope": "document"}, "context_scope"),  # a scope without a context
+    ({"id": "ss.x", "label": "sample_size", "kind": "regex", "pattern": r"(?P<value>\d+) pts", "context": "pts",
+      "context_scope": "paragraph"}, "context_scope"),  # an unknown scope
 ])
 def test_invalid_patterns_are_rejected(patterns_copy, entry, message):
     _append(patterns_copy, "sample_size.jsonl", entry)
@@ -140,3 +144,11 @@ def test_before_strings_precede_every_example_match():
             text = fold(example).lower()
             for m in p.compiled.finditer(fold(example)):
                 assert any(s in text[max(0, m.start() - BEFORE_REACH):m.start()] for s in p.before), f"{p.id}: {m.group()!r}"
+
+
+def test_a_document_scoped_context_reads_the_whole_document(extract_text):
+    """"(SD)" declared once licenses bare-parenthesis SDs anywhere in the document, and only there."""
+    declared = "Data are mean (SD). Methods were standard.\n\nAt 12 months the VAS was 3.1 (1.4) in the cell arm."
+    undeclared = "Methods were standard.\n\nAt 12 months the VAS was 3.1 (1.4) in the cell arm."
+    assert [(m.value, m.sd) for m in extract_text(declared) if m.field == "score"] == [(3.1, 1.4)]
+    assert all(m.sd != 1.4 for m in extract_text(undeclared) if m.field == "score")
