@@ -219,11 +219,11 @@ def _veto_spans(book: RuleBook, label: str, region: Region, candidates: list[Can
         if pattern.kind == "token":
             continue
         if pattern.anchored and region.numbers is not None:  # the veto starts at a number of its candidate: try only there
-            reach = pattern.near_within or ANCHOR_REACH
+            reach = (pattern.near_within or ANCHOR_REACH) + max(map(len, pattern.near), default=0)
             found = (pattern.compiled.match(region.text, pos, end) for c, (_, end) in zip(candidates, near)
                      for pos in _starts_within(region.numbers, c)
                      if not pattern.near or region.lowered is None
-                     or holds_any(region.lowered, pattern.near, pos, min(end, pos + reach + max(map(len, pattern.near)))))
+                     or holds_any(region.lowered, pattern.near, pos, min(end, pos + reach)))
         else:
             # overlapped: a veto match must not hide another that starts inside it; a veto with a
             # context is searched only in the sentences that have it
