@@ -283,6 +283,7 @@ TUNED_PHRASINGS = [
     ("follow_up", "Goats were sacrificed at termination (week 20).", "week 20", dict(value=20 * 12 / 52)),
     ("follow_up", "At her final visit, 40 months after injection, she was pain-free.", "40 months", dict(value=40.0)),
     ("follow_up", "The 18-month visit closed the trial.", "18-month", dict(value=18.0)),
+    ("follow_up", "Three dogs were kept for a year after transplantation.", "a year", dict(value=12.0)),
     ("sample_size", "This was a 24-patient pilot of allogeneic cells.", "24-patient", dict(value=24)),
     ("sample_size", "A sample of 16 sheep (8/8) was operated on.", "8", dict(value=8)),
     ("sample_size", "Nine of the 14 subjects reported mild soreness.", "14 subjects", dict(value=14)),
@@ -310,6 +311,7 @@ def test_tuned_phrasings(extract_text, field, text, span, values):
 
 TUNED_NEGATIVES = [
     ("follow_up", "The discs were punctured, and treatment followed 2 weeks later."),
+    ("follow_up", "Patients were reviewed once a year by their surgeon."),
     ("sample_size", "The trial screened 140 patients for eligibility."),
     ("sample_size", "A confirmatory trial with three hundred patients is being planned."),
     ("sample_size", "About 35 patients per arm would have been needed for 80% power."),
