@@ -249,11 +249,6 @@ MORE_PHRASINGS = [
 ]
 
 
-@pytest.mark.parametrize("field, text, span, values", MORE_PHRASINGS, ids=[c[2] for c in MORE_PHRASINGS])
-def test_more_phrasings(extract_text, field, text, span, values):
-    check(extract_text(text), field, span, **values)
-
-
 MORE_NEGATIVES = [
     ("score", "Candidates needed a VAS of 6 or more on a 0–10 scale."),
     ("score", "Histological grades were 4.1 ± 1.2 with cells. DHI was not measured."),
@@ -265,11 +260,6 @@ MORE_NEGATIVES = [
     ("sample_size", "Six withdrew (two per arm) before month 3."),
     ("follow_up", "Twelve weeks later, when MRI showed loss of signal, the discs were treated."),
 ]
-
-
-@pytest.mark.parametrize("field, text", MORE_NEGATIVES, ids=[c[1][:40] for c in MORE_NEGATIVES])
-def test_more_negatives(extract_text, field, text):
-    assert only(extract_text(text), field) == []
 
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
@@ -304,11 +294,6 @@ TUNED_PHRASINGS = [
 ]
 
 
-@pytest.mark.parametrize("field, text, span, values", TUNED_PHRASINGS, ids=[c[2] for c in TUNED_PHRASINGS])
-def test_tuned_phrasings(extract_text, field, text, span, values):
-    check(extract_text(text), field, span, **values)
-
-
 TUNED_NEGATIVES = [
     ("follow_up", "The discs were punctured, and treatment followed 2 weeks later."),
     ("follow_up", "Patients were reviewed once a year by their surgeon."),
@@ -324,6 +309,15 @@ TUNED_NEGATIVES = [
 ]
 
 
-@pytest.mark.parametrize("field, text", TUNED_NEGATIVES, ids=[c[1][:40] for c in TUNED_NEGATIVES])
-def test_tuned_negatives(extract_text, field, text):
+PHRASINGS = MORE_PHRASINGS + TUNED_PHRASINGS
+NEGATIVES = MORE_NEGATIVES + TUNED_NEGATIVES
+
+
+@pytest.mark.parametrize("field, text, span, values", PHRASINGS, ids=[c[2] for c in PHRASINGS])
+def test_more_phrasings(extract_text, field, text, span, values):
+    check(extract_text(text), field, span, **values)
+
+
+@pytest.mark.parametrize("field, text", NEGATIVES, ids=[c[1][:40] for c in NEGATIVES])
+def test_more_negatives(extract_text, field, text):
     assert only(extract_text(text), field) == []

@@ -12,6 +12,7 @@ Patterns find *value expressions*; this module then gives each value its measure
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -45,7 +46,7 @@ class MeasureFinder:
         names = [n for m in book.measures for n in [m["measure"], *m.get("names", [])]]
         # the words a sentence needs to hold a score: a measure name always starts with its first
         # word, so only first words count ("pain" or "scale" alone name no measure)
-        self.words = first_words(_innermost(names) + list(self.aliases))
+        self.words = first_words(list(_innermost(tuple(names))) + list(self.aliases))
         others = load_json("measures.json", book.directory).get("not_carried_to", [])
         self.other_quantity = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in others) + r")\b", regex.I)
 
@@ -65,7 +66,8 @@ class MeasureFinder:
         return found[0].measure if found else None
 
 
-def _innermost(names: list[str]) -> list[str]:
+@functools.lru_cache(maxsize=8)  # the same names for every document: computed once, not per MeasureFinder
+def _innermost(names: tuple[str, ...]) -> tuple[str, ...]:
     """The names that hold no other name as whole words: "pain VAS" holds "VAS", so a
     sentence naming it also holds the word "VAS" (and "pain" need not be a trigger)."""
     lowered = [n.lower() for n in names]
@@ -73,7 +75,7 @@ def _innermost(names: list[str]) -> list[str]:
     def holds(name: str, other: str) -> bool:
         return name != other and regex.search(rf"(?<![\w-]){regex.escape(other)}(?![\w-])", name) is not None
 
-    return [n for n, low in zip(names, lowered) if not any(holds(low, other) for other in lowered)]
+    return tuple(n for n, low in zip(names, lowered) if not any(holds(low, other) for other in lowered))
 
 
 _ITEM = None
