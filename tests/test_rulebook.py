@@ -152,3 +152,14 @@ def test_a_document_scoped_context_reads_the_whole_document(extract_text):
     undeclared = "Methods were standard.\n\nAt 12 months the VAS was 3.1 (1.4) in the cell arm."
     assert [(m.value, m.sd) for m in extract_text(declared) if m.field == "score"] == [(3.1, 1.4)]
     assert all(m.sd != 1.4 for m in extract_text(undeclared) if m.field == "score")
+
+
+def test_every_example_in_a_literal_is_matched_by_its_pattern():
+    """A pattern's `literal` lists the phrasings it exists for ("; "-separated); each must still match it."""
+    from textmine.values.numbers import fold
+
+    missed = [(p.id, example.strip())
+              for p in RuleBook.load().patterns if p.compiled is not None
+              for example in p.literal.split(";") if example.strip()
+              if not p.compiled.search(fold(example.strip()))]
+    assert missed == []

@@ -38,8 +38,9 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
     mean = group(m, "mean")
     if mean:  # "average (9.2±1.8) months", "a mean observation period of 24.6 ± 1.1 months"
         after = m.end("mean_sd") if group(m, "mean_sd") else m.end("mean")
+        named = group(m, "unit")  # a list item takes the unit the list ends with: "for 14, 22 and 36 months"
         unit = _UNIT_AFTER.match(m.string, after) or _UNIT_AT_END.search(m.group("span") if group(m, "span") else m.group())
-        factor = duration_factor(unit.group(1)) if unit else 1.0
+        factor = duration_factor(named) if named else duration_factor(unit.group(1)) if unit else 1.0
         values["value"] = float(mean) * factor
         sd = group(m, "mean_sd")
         if sd:
