@@ -24,7 +24,7 @@ from textmine.values.numbers import NumberFormatError, parse_number
 
 LABEL = "score"
 _AFTER_WINDOW = 40  # characters after a value in which "on the VAS" may name its measure
-_NAMED_RIGHT_AFTER = regex.compile(r"\s*\(\s*")  # between a value and a measure in parentheses just after it
+_NAMED_RIGHT_AFTER = regex.compile(r"\s*\(\s*|\s+(?:on|in)\s+(?:the\s+)?")  # "… (ODI)", "… on the ODI": a measure named right after its value
 
 
 @dataclass(frozen=True)

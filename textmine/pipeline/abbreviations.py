@@ -58,7 +58,7 @@ class AbbreviationFinder:
                 for span in doc._.abbreviations:
                     long = span._.long_form
                     key = (c_start + span.start_char, c_start + long.start_char)
-                    if key not in seen:
+                    if key not in seen and not is_formula(span.text, long.text):
                         seen.add(key)
                         out.append(Abbreviation(span.text, long.text, *key))
         return sorted(out, key=lambda a: a.short_start)
@@ -112,6 +112,17 @@ def candidate_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
 @functools.lru_cache(maxsize=None)
 def _word_start(char: str) -> regex.Pattern:
     return regex.compile(rf"(?<![^\W_]){regex.escape(char)}")
+
+
+def is_formula(short: str, long: str) -> bool:
+    """A "long form" that holds the short form itself is a formula, not a definition.
+
+    >>> is_formula("DHI", "DHI x 100")
+    True
+    >>> is_formula("DHI", "disc height index")
+    False
+    """
+    return regex.search(rf"(?<!\w){regex.escape(short)}(?!\w)", long) is not None
 
 
 def could_define(short: str, long: str) -> bool:
