@@ -92,6 +92,15 @@ def test_the_whole_gold_set_round_trips():
     assert [canonical(d) for d in _round_trip(docs)] == [canonical(d) for d in docs]
 
 
+def test_the_gold_set_has_the_size_and_split_it_promises():
+    """At least 25 documents and 350 mentions; heldout is at least a third of the documents."""
+    docs = load_gold(ROOT / "gold")
+    heldout = [d for d in docs if d.split == "heldout"]
+    assert len(docs) >= 25 and sum(len(d.spans) for d in docs) >= 350
+    assert {d.split for d in docs} == {"tune", "heldout"}
+    assert 3 * len(heldout) >= len(docs)
+
+
 def test_eval_cli_table_errors_and_floor(small_gold, capsys):
     assert main(["eval", "--gold", str(small_gold), "--errors", "--by-rule"]) == 0
     out = capsys.readouterr().out

@@ -61,3 +61,12 @@ def test_per(text, per):
 def test_compound_number_words_are_not_ranges(text, months):
     q = parse_duration(text)
     assert (q.value, q.low) == (pytest.approx(months), None)
+
+
+def test_a_word_that_is_not_a_unit_of_time_is_a_number_error_not_a_crash():
+    """The extractor skips a match whose duration unit is not one (NumberFormatError); a KeyError would escape."""
+    from textmine.values.quantities import duration_factor
+
+    assert duration_factor("weeks") == pytest.approx(12 / 52)
+    with pytest.raises(NumberFormatError, match="not a unit of time: 'and'"):
+        duration_factor("and")

@@ -187,7 +187,10 @@ def parse_range_bounds(text: str, unit_factor: float = 1.0) -> tuple[float, floa
 
 def duration_factor(unit_text: str) -> float:
     """Months per unit ("weeks" → 12/52)."""
-    return units()["duration_to_months"][unit_text.lower()]
+    try:
+        return units()["duration_to_months"][unit_text.lower()]
+    except KeyError:
+        raise NumberFormatError(f"not a unit of time: {unit_text!r}") from None
 
 
 def normalise_per(text: str | None) -> str | None:
