@@ -1,0 +1,71 @@
+"""How far a second, independent annotation agrees with the gold set, beside textmine on the same documents.
+
+The gold set's own consistency bounds what any extractor can score against it: where two annotators
+following GUIDELINES.md disagree on a mention, at least one of them is "wrong" by the other's lights.
+
+    .venv/bin/python gold/tools/agreement.py SECOND.jsonl [--gold gold/gold.jsonl]
+
+SECOND.jsonl holds the second annotator's documents with offsets (as written by resolve_offsets.py).
+Both annotations and textmine's output are compared with `textmine eval`'s value matching, the gold
+set as reference. Prints one row per field for the second annotator and for textmine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from textmine.api import default_pipeline  # noqa: E402
+from textmine.evaluation.gold import load_gold, mention_item, source_path  # noqa: E402
+from textmine.evaluation.matching import Counts, match, micro  # noqa: E402
+from textmine.mentions import FIELDS  # noqa: E402
+from textmine.parse import load_document  # noqa: E402
+
+
+def compare(reference, other) -> dict[str, Counts]:
+    """Value-matching counts per field of ``other`` items against ``reference`` items."""
+    out = {f: Counts() for f in FIELDS}
+    for f in FIELDS:
+        g = [x for x in reference if x.label == f]
+        p = [x for x in other if x.label == f]
+        m = match(g, p, "value")
+        out[f].add(Counts(len(m.pairs), len(m.false_positives), len(m.false_negatives)))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("second", help="the second annotation, with offsets (JSONL)")
+    ap.add_argument("--gold", default=str(ROOT / "gold" / "gold.jsonl"))
+    args = ap.parse_args(argv)
+
+    gold = {d.doc: d for d in load_gold(args.gold, root=ROOT)}
+    second = load_gold(args.second, root=ROOT)
+    missing = [d.doc for d in second if d.doc not in gold]
+    if missing:
+        print(f"agreement: error: not in the gold set: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    pipeline = default_pipeline()
+    totals = {"second annotator": {f: Counts() for f in FIELDS}, "textmine": {f: Counts() for f in FIELDS}}
+    for doc in second:
+        reference = [s.item(doc.doc) for s in gold[doc.doc].spans]
+        annotated = [s.item(doc.doc) for s in doc.spans]
+        predicted = [mention_item(m, doc.doc) for m in pipeline.run(load_document(source_path(doc.source, ROOT)))]
+        for who, items in (("second annotator", annotated), ("textmine", predicted)):
+            for f, c in compare(reference, items).items():
+                totals[who][f].add(c)
+
+    print(f"{len(second)} documents, {sum(len(gold[d.doc].spans) for d in second)} gold mentions; value matching, gold as reference\n")
+    print(f"{'who':18} {'field':12} {'TP':>5} {'FP':>5} {'FN':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for who, per_field in totals.items():
+        for f, c in [*per_field.items(), ("micro", micro(per_field.values()))]:
+            print(f"{who:18} {f:12} {c.tp:5} {c.fp:5} {c.fn:5} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
