@@ -137,3 +137,18 @@ def test_eval_on_missing_gold_is_one_clear_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "textmine.cli", "eval", "--gold", str(tmp_path / "nope")],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 1 and "no gold" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_agreement_of_an_identical_annotation_is_perfect(tmp_path, capsys):
+    """gold/tools/agreement.py: a second annotation equal to the gold set agrees fully; textmine is measured beside it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("agreement", ROOT / "gold" / "tools" / "agreement.py")
+    agreement = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(agreement)
+    line = next(l for l in (ROOT / "gold" / "gold.jsonl").read_text(encoding="utf-8").splitlines() if '"doc": "demo_rct_msc"' in l)
+    (tmp_path / "second.jsonl").write_text(line + "\n", encoding="utf-8")
+    assert agreement.main([str(tmp_path / "second.jsonl")]) == 0
+    out = capsys.readouterr().out
+    assert [r.split()[-1] for r in out.splitlines() if r.startswith("second annotator   micro")] == ["1.000"]
+    assert any(r.startswith("textmine           micro") for r in out.splitlines())
