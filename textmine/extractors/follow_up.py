@@ -38,9 +38,9 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
     mean = group(m, "mean")
     if mean:  # "average (9.2±1.8) months", "a mean observation period of 24.6 ± 1.1 months"
         after = m.end("mean_sd") if group(m, "mean_sd") else m.end("mean")
-        named = group(m, "unit")  # a list item takes the unit the list ends with: "for 14, 22 and 36 months"
-        unit = _UNIT_AFTER.match(m.string, after) or _UNIT_AT_END.search(m.group("span") if group(m, "span") else m.group())
-        factor = duration_factor(named) if named else duration_factor(unit.group(1)) if unit else 1.0
+        # a list item names its unit in a `unit` group ("for 14, 22 and 36 months"); else the word after it
+        unit = group(m, "unit") or _word(_UNIT_AFTER.match(m.string, after) or _UNIT_AT_END.search(group(m, "span") or m.group()))
+        factor = duration_factor(unit) if unit else 1.0
         values["value"] = float(mean) * factor
         sd = group(m, "mean_sd")
         if sd:
@@ -57,3 +57,7 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
 
 
 _NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+
+
+def _word(found: regex.Match | None) -> str | None:
+    return found.group(1) if found else None
