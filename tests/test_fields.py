@@ -97,6 +97,30 @@ def test_dose(extract_text, text, span, values):
     check(extract_text(text), "dose", span, **values)
 
 
+# Where a dose takes its `per` from (GUIDELINES, dose): its own expression, or a phrase of its
+# clause that distributes it, but never a "per disc" that belongs to another quantity, and never
+# for a total.
+PERS = [
+    ("Every treated level got 3 mL of PRP per level.", "3 mL", "level"),
+    ("Goats were given 4 × 10^6 cells in 100 µL of carrier into each injured disc.", "100 µL", "disc"),
+    ("Goats were given 4 × 10^6 cells in 100 µL of carrier into each injured disc.", "4 × 10^6 cells", "disc"),
+    ("Sham discs received 20 µL of phosphate-buffered saline.", "20 µL", "disc"),
+    ("Each rabbit was given 5 × 10^5 NPSCs per disc in 15 µL of alginate.", "15 µL", None),
+    ("The two arms received 1 mL of vehicle, that is 8 mg of hyaluronan per disc.", "1 mL", None),
+    ("A total of 3 × 10^7 cells was injected into each patient's two levels.", "3 × 10^7 cells", None),
+    ("In all, 6 mL was injected, 3 mL into each disc.", "3 mL", "disc"),
+    ("Patients with two levels received 4 mL in all, injected into each disc in two passes.", "4 mL", None),
+    ("Dogs in group A received 10^7 cells into each disc; dogs in group B received 1 mL of saline.", "1 mL", None),
+    ("The cell arm received 10^6 cells into each disc, whereas the control arm received 10 µL of medium.", "10 µL", None),
+    ("Group A had 2 mL (0.5 mL into each disc), group B 3 mL.", "3 mL", None),
+]
+
+
+@pytest.mark.parametrize("text, span, per", PERS, ids=[f"{c[1]}:{c[2]}:{c[0][:30]}" for c in PERS])
+def test_where_a_dose_gets_its_per(extract_text, text, span, per):
+    check(extract_text(text), "dose", span, per=per)
+
+
 NOT_DOSES = [
     "Cells were plated at 5,000 cells/cm² and expanded.",
     "The final product held 121 million cells per mL.",

@@ -6,6 +6,7 @@ from typing import Iterable
 
 import regex
 
+from textmine.extractors.dose_per import per_from_context
 from textmine.extractors.engine import Candidate, Region, group, group_span
 from textmine.rulebook import Pattern
 from textmine.values.numbers import NumberFormatError, fold
@@ -37,7 +38,7 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
     else:
         q = parse_cells(amount)
     if per is None:
-        per = _per_from_sentence(region, start)
+        per = per_from_context(region.text, region.sentence_of(start), start, end)
     values = _values(q, per)
     if group(m, "range") is not None and q.value is not None:  # "7.4 × 10^7 cells (range 5.2–9.8 × 10^7)"
         r = parse_cells(m.group("range"))
@@ -46,53 +47,6 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
     if sd is not None:
         values["sd"] = sd
     yield Candidate(LABEL, start, end, pattern.id, values)
-
-
-_PER_SENTENCE: regex.Pattern | None = None
-
-
-def _per_from_sentence(region: Region, offset: int) -> str | None:
-    """A dose without its own ``per`` takes one from its sentence: "… into each punctured disc"."""
-    global _PER_SENTENCE
-    if _PER_SENTENCE is None:
-        _PER_SENTENCE = regex.compile(units()["per_from_sentence"], regex.I)
-    s, e = region.sentence_of(offset)
-    cut = region.text.rfind(";", s, offset)  # semicolons end a clause
-    s = cut + 1 if cut >= 0 else s
-    nxt = region.text.find(";", offset, e)
-    e = nxt if nxt >= 0 else e
-    clause = region.text[s:e]
-    rel = offset - s
-    # a parenthesis is its own clause, and other parentheses do not speak for this dose:
-    # "(…, and 2 mL was injected per disc), group B (median 3.1 × 10^7 cells)"
-    spots = [_mask_parentheses(clause)]
-    depth_open = clause.rfind("(", 0, rel)
-    if depth_open > clause.rfind(")", 0, rel):
-        close = clause.find(")", rel)
-        spots.append(clause[depth_open + 1:close if close >= 0 else len(clause)])
-    for text in spots:
-        if _TOTAL.search(text):  # "a total of 2 × 10^6 cells was divided between the two discs"
-            continue
-        found = [normalise_per(next(g for g in m.groups() if g)) for m in _PER_SENTENCE.finditer(text)]
-        if found:  # a disc or level named by the delivery phrase beats "in each rabbit"
-            return next((p for p in found if p in _SITES), found[0])
-    return None
-
-
-_TOTAL = regex.compile(r"\b(?:a\s+total\s+of|in\s+total|total\s+(?:dose|cell\s+number|number\s+of\s+cells)|(?:divided|split|shared)\s+(?:between|among|across|over))\b", regex.I)
-_SITES = ("disc", "level", "IVD")
-
-
-def _mask_parentheses(text: str) -> str:
-    """Blank out parenthesised content (length kept)."""
-    out, depth = [], 0
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        out.append(" " if depth else ch)
-        if ch == ")" and depth:
-            depth -= 1
-    return "".join(out)
 
 
 def _values(q: Quantity, per: str | None) -> dict:
