@@ -320,10 +320,24 @@ TUNED_PHRASINGS = [
     ("score", "Her VAS was 3 (preoperatively 9) at the last visit.", "3 (preoperatively 9)", dict(measure="VAS", before=9.0, after=3.0)),
     ("score", "Mean ODI fell to 22.1 ± 9.5 at 12 months (baseline 49.0 ± 10.3).", "22.1 ± 9.5 at 12 months (baseline 49.0 ± 10.3)", dict(measure="ODI", before=49.0, after=22.1)),
     ("score", "Data are mean (SD). Baseline NRS was 6.9 (1.2), 7.1 (1.0) and 7.0 (1.4) in the three arms, respectively.", "7.1 (1.0)", dict(measure="NRS", value=7.1, sd=1.0)),
+    # a list that continues a score takes its measure, with or without a qualifier per item
+    ("score", "At week 26 the mean RDQ was 9.1 in the cell arm, 8.4 in the gel arm and 12.0 with sham.", "12.0", dict(measure="RDQ", value=12.0)),
+    ("score", "At week 26 the mean RDQ was 9.1 in the cell arm, 8.4 in the gel arm and 12.0 with sham.", "8.4", dict(measure="RDQ", value=8.4)),
+    ("score", "The EQ-5D index reached 0.81, 0.77 and 0.64.", "0.64", dict(measure="EQ-5D", value=0.64)),
+    # what is left after exclusions, and the denominator of an outcome
+    ("sample_size", "Nine records lacked a baseline form, which left 57 for analysis.", "57", dict(value=57)),
+    ("sample_size", "Two dogs died under anaesthesia, leaving 14 dogs in the study.", "14 dogs", dict(value=14)),
+    ("sample_size", "Responders at 12 months: 31/44 (70.5%).", "44", dict(value=44)),
+    ("sample_size", "Of the 40 treated patients, 37 were examined at one year.", "37 were examined", dict(value=37)),
+    ("sample_size", "Twenty ewes were assigned, ten wethers per treatment.", "ten wethers per treatment", dict(value=10)),
 ]
 
 
 TUNED_NEGATIVES = [
+    ("sample_size", "One control rabbit was euthanised in week 3 for an abscess."),
+    ("sample_size", "A single patient asked for a second injection."),
+    ("sample_size", "Disc height was preserved in 9 of 12 treated discs."),
+    ("sample_size", "Responders at 12 months: 31/44 discs."),
     ("follow_up", "The discs were punctured, and treatment followed 2 weeks later."),
     ("follow_up", "Patients were reviewed once a year by their surgeon."),
     ("sample_size", "Patients 4 and 5 were treated at two levels."),

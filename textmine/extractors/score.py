@@ -141,6 +141,7 @@ def make_builder(book: RuleBook):
 def assign_measures(candidates: list[Candidate], region: Region, finder: MeasureFinder,
                     header_measure: str | None = None) -> list[Candidate]:
     """Give every score candidate its measure; drop those that have none."""
+    candidates = candidates + _continuations(candidates, region, finder)
     out: list[Candidate] = []
     by_sentence: dict[tuple[int, int], list[Candidate]] = {}
     for c in candidates:
@@ -207,6 +208,40 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
                 out.append(c)
             previous_end = c.end
     return out
+
+
+LIST_NEXT_RULE = "score.list_next"
+_LIST_NEXT: regex.Pattern | None = None
+
+
+def _continuations(candidates: list[Candidate], region: Region, finder: MeasureFinder) -> list[Candidate]:
+    """The further items of a list that a score value starts: in "mean NRS was 3.8 with the lower
+    dose, 3.5 with the higher dose and 5.0 with saline", 3.5 and 5.0 follow 3.8 (and so take its
+    measure). A list stops at anything that is not a separator, a short qualifier and a value,
+    at a value another pattern already found, and at another measure's name."""
+    global _LIST_NEXT
+    if _LIST_NEXT is None:
+        _LIST_NEXT = regex.compile(expand("{SCORE_LIST_NEXT}", finder.book.macros), regex.I)
+    taken = sorted((c.start, c.end) for c in candidates)
+    out: list[Candidate] = []
+    for c in candidates:
+        if "value" not in c.values or c.values.get("before") is not None:
+            continue
+        pos, end = c.end, region.sentence_of(c.start)[1]
+        while (m := _LIST_NEXT.match(region.text, pos, end)) is not None:
+            s, e = m.span("sd") if m.group("sd") else m.span("value")
+            s = m.start("value")
+            if _overlaps(taken, s, e) or finder.find(region.text, pos, s):
+                break
+            item = Candidate(LABEL, s, e, LIST_NEXT_RULE, {"value": parse_number(m.group("value")), "sd": _sd(m.group("sd"))})
+            out.append(item)
+            taken.append((s, e))
+            pos = e
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
 
 
 CARRY_SENTENCES = 2

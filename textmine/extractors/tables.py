@@ -33,6 +33,7 @@ class TableReader:
         self.headers = {k: regex.compile(v, regex.I) for k, v in data.items() if not k.startswith("_")}
         m = book.macros
         self.count = regex.compile(expand(r"^\s*(?:{COUNT})\s*$", m), regex.I)
+        self.counts = regex.compile(r"^\s*\d+(?:\s*(?:[(/+,;]|\)\s*[,;/]?)\s*\d+)+\s*\)?\s*$")  # "24 (16/8)", "30/28"
         self.number = regex.compile(expand(r"^\s*(?P<value>{DEC})(?P<sd>{SD})?\s*%?\s*$", m), regex.I)
         self.amount = regex.compile(expand(r"^\s*(?:{AMOUNT_RANGE}|{AMOUNT})\s*$", m), regex.I)
         self.duration = regex.compile(expand(r"^\s*(?:{DURATION})\s*$", m), regex.I)
@@ -89,6 +90,9 @@ class TableReader:
             if self.headers["sample_size"].search(col_header) and self.count.match(value_text):
                 return [Candidate("sample_size", cell.start, cell.end, "ss.table_column",
                                   {"value": sample_size.parse_count(value_text)})]
+            if self.headers["sample_size"].search(col_header) and self.counts.match(value_text):
+                return [Candidate("sample_size", cell.start + n.start(), cell.start + n.end(), "ss.table_column",
+                                  {"value": int(n.group())}) for n in regex.finditer(r"\d+", value_text)]
             if self.headers["follow_up"].search(col_header):
                 vr = self.value_range.match(value_text)
                 if self.duration.match(value_text):
