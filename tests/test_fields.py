@@ -330,6 +330,14 @@ TUNED_PHRASINGS = [
     ("sample_size", "Responders at 12 months: 31/44 (70.5%).", "44", dict(value=44)),
     ("sample_size", "Of the 40 treated patients, 37 were examined at one year.", "37 were examined", dict(value=37)),
     ("sample_size", "Twenty ewes were assigned, ten wethers per treatment.", "ten wethers per treatment", dict(value=10)),
+    # a named visit time that the text calls the last one, or the end of the study
+    ("follow_up", "Patients were seen at weeks 4 and 12, and the week-26 visit closed the trial.", "week-26", dict(value=6.0)),
+    ("follow_up", "Disability was scored at 3, 6 and 12 months and at the 3-year visit (final).", "3-year", dict(value=36)),
+    ("follow_up", "Blinding was kept through month 18, the end of the study.", "month 18", dict(value=18)),
+    ("follow_up", "The last assessment, at 9 months, included MRI.", "9 months", dict(value=9)),
+    ("follow_up", "The extension study ended at week 104.", "week 104", dict(value=24.0)),
+    ("follow_up", "Effects persisted to the end of the planned 18-month protocol.", "18-month", dict(value=18)),
+    ("follow_up", "The final examination took place in the 24th month.", "24th month", dict(value=24)),
 ]
 
 

@@ -36,7 +36,7 @@ class TableReader:
         self.counts = regex.compile(r"^\s*\d+(?:\s*(?:[(/+,;]|\)\s*[,;/]?)\s*\d+)+\s*\)?\s*$")  # "24 (16/8)", "30/28"
         self.number = regex.compile(expand(r"^\s*(?P<value>{DEC})(?P<sd>{SD})?\s*%?\s*$", m), regex.I)
         self.amount = regex.compile(expand(r"^\s*(?:{AMOUNT_RANGE}|{AMOUNT})\s*$", m), regex.I)
-        self.duration = regex.compile(expand(r"^\s*(?:{DURATION})\s*$", m), regex.I)
+        self.duration = regex.compile(expand(r"^\s*(?:{TIMEPOINT})\s*$", m), regex.I)  # "36 months", "Month 18"
         self.duration_lead = regex.compile(expand(r"^\s*(?P<d>{DURATION})(?=\s*[,;]\s)", m), regex.I)  # "24 weeks, with visits …"
         self.plain_range = regex.compile(expand(r"^\s*{DEC}\s*(?:-|to)\s*{DEC}\s*$", m), regex.I)
         self.value_range = regex.compile(expand(

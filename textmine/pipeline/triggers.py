@@ -57,6 +57,8 @@ class TriggerIndex:
                     numbers.append(m.start())  # "followed for a year": the article is the number
                 continue  # most words: nothing to record
             pos = m.start()
+            if (word.split("-", 1)[0] if hyphen else word) in _VISIT_UNITS and _NUMBER_NEXT.match(lowered, pos + len(word.split("-", 1)[0])):
+                numbers.append(pos)  # "week 52", "month-24": a named visit time starts at its unit
             if word[0].isdigit():
                 if pos == 0 or lowered[pos - 1] not in ".,0123456789":
                     numbers.append(pos)
@@ -89,6 +91,10 @@ class TriggerIndex:
                     found += [m.start() for m in trigger.compiled.finditer(lowered, start, end)]
             hits[label] = sorted(found)
         return Scan(numbers, hits)
+
+
+_VISIT_UNITS = frozenset({"day", "week", "month", "year"})
+_NUMBER_NEXT = re.compile(r"[- ]?\d")
 
 
 def _number_near(numbers: list[int], pos: int, distance: int) -> bool:

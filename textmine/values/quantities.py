@@ -149,7 +149,8 @@ def _split_unit(text: str, unit_text: str | None) -> tuple[str, str]:
 
 
 _DURATION = regex.compile(
-    r"^\s*(?:(?P<unit1>day|week|month|year)\s+(?P<num1>\d+(?:\.\d+)?)"
+    r"^\s*(?:(?P<unit1>day|week|month|year)[- ]?(?P<num1>\d+(?:\.\d+)?)"
+    r"|(?P<num2>\d+)(?:st|nd|rd|th)\s+(?P<unit2>day|week|month|year)"
     r"|(?P<num>.+?)\s*-?\s*(?P<unit>[a-z]+))\s*$",
     regex.I,
 )
@@ -164,6 +165,8 @@ def parse_duration(text: str) -> Quantity:
     table = units()["duration_to_months"]
     if m.group("unit1"):
         return Quantity(float(m.group("num1")) * table[m.group("unit1").lower() + "s"], unit="months")
+    if m.group("unit2"):  # "the 12th month"
+        return Quantity(float(m.group("num2")) * table[m.group("unit2").lower() + "s"], unit="months")
     unit = m.group("unit").lower()
     if unit not in table:
         raise NumberFormatError(f"unknown duration unit {m.group('unit')!r} in {text!r}")
