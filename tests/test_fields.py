@@ -113,6 +113,9 @@ PERS = [
     ("Dogs in group A received 10^7 cells into each disc; dogs in group B received 1 mL of saline.", "1 mL", None),
     ("The cell arm received 10^6 cells into each disc, whereas the control arm received 10 µL of medium.", "10 µL", None),
     ("Group A had 2 mL (0.5 mL into each disc), group B 3 mL.", "3 mL", None),
+    ("Chondroitinase ABC, 1 U in 0.1 mL, was injected into each of the L3/4, L4/5 and L5/6 discs.", "0.1 mL", "disc"),
+    ("The three discs were each injected with 0.5 U of chondroitinase ABC.", "0.5 U", "disc"),
+    ("Each NX + NC disc received 2 × 10^6 cells.", "2 × 10^6 cells", "disc"),
 ]
 
 
