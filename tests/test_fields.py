@@ -333,6 +333,8 @@ TUNED_PHRASINGS = [
     ("sample_size", "Responders at 12 months: 31/44 (70.5%).", "44", dict(value=44)),
     ("sample_size", "Of the 40 treated patients, 37 were examined at one year.", "37 were examined", dict(value=37)),
     ("sample_size", "Twenty ewes were assigned, ten wethers per treatment.", "ten wethers per treatment", dict(value=10)),
+    ("sample_size", "A pilot study in 14 patients preceded the trial.", "14 patients", dict(value=14)),
+    ("sample_size", "We treated 31 discs in 22 patients.", "22 patients", dict(value=22)),
     # a named visit time that the text calls the last one, or the end of the study
     ("follow_up", "Patients were seen at weeks 4 and 12, and the week-26 visit closed the trial.", "week-26", dict(value=6.0)),
     ("follow_up", "Disability was scored at 3, 6 and 12 months and at the 3-year visit (final).", "3-year", dict(value=36)),
@@ -349,6 +351,8 @@ TUNED_NEGATIVES = [
     ("sample_size", "A single patient asked for a second injection."),
     ("sample_size", "Disc height was preserved in 9 of 12 treated discs."),
     ("sample_size", "Responders at 12 months: 31/44 discs."),
+    ("sample_size", "New Modic changes appeared in seven patients, none of whom had more pain."),
+    ("sample_size", "Transient soreness at the harvest site affected 9 patients."),
     ("follow_up", "The discs were punctured, and treatment followed 2 weeks later."),
     ("follow_up", "Patients were reviewed once a year by their surgeon."),
     ("sample_size", "Patients 4 and 5 were treated at two levels."),
