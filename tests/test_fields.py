@@ -335,6 +335,9 @@ TUNED_PHRASINGS = [
     ("sample_size", "Twenty ewes were assigned, ten wethers per treatment.", "ten wethers per treatment", dict(value=10)),
     ("sample_size", "A pilot study in 14 patients preceded the trial.", "14 patients", dict(value=14)),
     ("sample_size", "We treated 31 discs in 22 patients.", "22 patients", dict(value=22)),
+    # decimal commas, as non-native authors write them; three digits after a comma are thousands
+    ("score", "The ODI fell from 44,6 ± 9,1 to 21,3 ± 8,8.", "44,6 ± 9,1 to 21,3 ± 8,8", dict(measure="ODI", before=44.6, after=21.3, before_sd=9.1, after_sd=8.8)),
+    ("follow_up", "Mean follow-up was 19,6 months.", "19,6 months", dict(value=19.6)),
     # a named visit time that the text calls the last one, or the end of the study
     ("follow_up", "Patients were seen at weeks 4 and 12, and the week-26 visit closed the trial.", "week-26", dict(value=6.0)),
     ("follow_up", "Disability was scored at 3, 6 and 12 months and at the 3-year visit (final).", "3-year", dict(value=36)),
@@ -381,3 +384,12 @@ def test_more_phrasings(extract_text, field, text, span, values):
 @pytest.mark.parametrize("field, text", NEGATIVES, ids=[c[1][:40] for c in NEGATIVES])
 def test_more_negatives(extract_text, field, text):
     assert only(extract_text(text), field) == []
+
+
+def test_an_empty_first_cell_continues_the_row_header_above(extract_text):
+    """A results table that names each measure once, in the first of its rows."""
+    table = ("| Measure | Visit | Cells | Sham |\n|---|---|---|---|\n"
+             "| NRS | Baseline | 7.1 ± 1.0 | 7.0 ± 1.2 |\n| | 12 months | 3.2 ± 1.9 | 5.4 ± 2.0 |\n"
+             "| ODI | Baseline | 47.5 ± 9.8 | 48.1 ± 10.2 |\n| | 12 months | 22.0 ± 12.5 | 36.3 ± 14.1 |\n")
+    scores = {(m.text, m.measure) for m in extract_text(table) if m.field == "score"}
+    assert ("5.4 ± 2.0", "NRS") in scores and ("22.0 ± 12.5", "ODI") in scores and len(scores) == 8

@@ -6,7 +6,7 @@ from textmine.values.numbers import NumberFormatError, as_json_number, fold, par
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("26", 26), ("1,299", 1299), ("2 567", 2567), ("1\u2009299", 1299), ("1\u00a0299", 1299),
+    ("26", 26), ("1,299", 1299), ("15,8", 15.8), ("0,58", 0.58), ("1,29", 1.29), ("2 567", 2567), ("1\u2009299", 1299), ("1\u00a0299", 1299),
     ("28.5", 28.5), ("0.01", 0.01), ("\u22121.7", -1.7), ("12,345,678", 12345678),
     ("Twenty-six", 26), ("One hundred and twenty", 120), ("twelve", 12), ("ninety nine", 99),
     ("two thousand three hundred and five", 2305), ("One thousand", 1000),
@@ -15,7 +15,7 @@ def test_plain_numbers(text, expected):
     assert parse_number(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1,29", "12,34,567", "seventy-eleven", "1.2.3"])
+@pytest.mark.parametrize("text", ["", "abc", "1,2345", "12,34,567", "seventy-eleven", "1.2.3"])
 def test_not_numbers(text):
     with pytest.raises(NumberFormatError):
         parse_number(text)

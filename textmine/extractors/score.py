@@ -88,14 +88,14 @@ def _item_regex(book: RuleBook) -> regex.Pattern:
     return _ITEM
 
 
-_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_NUMBER = regex.compile(r"\d+(?:\.\d+|,\d{1,2}(?!\d))?")  # "4,2": a decimal comma
 
 
 def _sd(text: str | None) -> float | None:
     if not text:
         return None
     m = _NUMBER.search(text)
-    return float(m.group()) if m else None
+    return float(m.group().replace(",", ".")) if m else None
 
 
 def make_builder(book: RuleBook):

@@ -55,8 +55,10 @@ class TableReader:
             if cell.end > cell.start:
                 region = Region(folded, cell.start, cell.end, (header_span,))
                 out += run_field("sample_size", region)
+        row_header = ""
         for row, (row_start, row_end) in zip(block.rows[1:], block.row_spans[1:]):
-            row_header = row[0].text if row else ""
+            # an empty first cell continues the row header above ("| VAS | baseline | … |" then "| | 6 months | … |")
+            row_header = (row[0].text if row else "").strip() or row_header
             for col, cell in enumerate(row):
                 if cell.end <= cell.start:
                     continue

@@ -167,18 +167,23 @@ def parse_words(text: str) -> int:
 _DIGITS = regex.compile(r"^[+-]?(?:\d{1,3}(?:([, ])\d{3})(?:\1\d{3})*|\d+)(?:[.·]\d+)?$")
 
 
+_DECIMAL_COMMA = regex.compile(r"^-?\d+,\d{1,2}$")
+
+
 def parse_number(text: str) -> float:
     """Read one plain number: digits (with thousands separators), decimals or words.
 
     "1,299", "2 567", "1 299" (thin space), "28.5", "−1.7", "Twenty-six".
-    A comma followed by exactly three digits is a thousands separator; papers in this
-    domain write decimals with a point.
+    A comma followed by exactly three digits is a thousands separator; a comma followed by
+    one or two digits is a decimal comma ("15,8", as non-native authors write it).
     """
     s = fold(text).strip()
     if not s:
         raise NumberFormatError("empty number")
     if s[0].isalpha():
         return float(parse_words(s))
+    if _DECIMAL_COMMA.match(s):  # "15,8", "0,58": one or two digits after the comma
+        return float(s.replace(",", "."))
     m = _DIGITS.match(s)
     if not m:
         raise NumberFormatError(f"not a number: {text!r}")
