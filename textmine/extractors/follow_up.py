@@ -8,7 +8,7 @@ import regex
 
 from textmine.extractors.engine import Candidate, Region, group, group_span
 from textmine.rulebook import Pattern
-from textmine.values.numbers import NumberFormatError
+from textmine.values.numbers import NumberFormatError, first_number
 from textmine.values.quantities import duration_factor, parse_duration, parse_range_bounds
 
 LABEL = "follow_up"
@@ -34,7 +34,7 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
     dur_sd = group(m, "dur_sd")
     if dur_sd and group(m, "value") is not None:  # "23.1 months (SD 1.9)"
         unit = _UNIT_AT_END.search(m.group("value"))
-        values["sd"] = float(_NUMBER.search(dur_sd).group().replace(",", ".")) * (duration_factor(unit.group(1)) if unit else 1.0)
+        values["sd"] = first_number(dur_sd) * (duration_factor(unit.group(1)) if unit else 1.0)
     mean = group(m, "mean")
     if mean:  # "average (9.2±1.8) months", "a mean observation period of 24.6 ± 1.1 months"
         after = m.end("mean_sd") if group(m, "mean_sd") else m.end("mean")
@@ -44,7 +44,7 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
         values["value"] = float(mean) * factor
         sd = group(m, "mean_sd")
         if sd:
-            values["sd"] = float(_NUMBER.search(sd).group().replace(",", ".")) * factor
+            values["sd"] = first_number(sd) * factor
         rng = group(m, "range")
         if rng and group(m, "value") is None:  # "27.4 ± 8.9 months (range 12–44 months)"
             r_unit = _UNIT_AT_END.search(rng)
@@ -54,9 +54,6 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
         raise NumberFormatError(f"no duration in {m.group()!r}")
     values["unit"] = "months"
     yield Candidate(LABEL, start, end, pattern.id, values)
-
-
-_NUMBER = regex.compile(r"\d+(?:\.\d+|,\d{1,2}(?!\d))?")  # "4,2": a decimal comma
 
 
 def _word(found: regex.Match | None) -> str | None:

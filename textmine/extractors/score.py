@@ -20,7 +20,7 @@ import regex
 
 from textmine.extractors.engine import Candidate, Region, group, group_span
 from textmine.rulebook import Pattern, RuleBook, expand, first_words, load_json
-from textmine.values.numbers import NumberFormatError, parse_number
+from textmine.values.numbers import NumberFormatError, first_number, parse_number
 
 LABEL = "score"
 _AFTER_WINDOW = 40  # characters after a value in which "on the VAS" may name its measure
@@ -88,14 +88,8 @@ def _item_regex(book: RuleBook) -> regex.Pattern:
     return _ITEM
 
 
-_NUMBER = regex.compile(r"\d+(?:\.\d+|,\d{1,2}(?!\d))?")  # "4,2": a decimal comma
-
-
 def _sd(text: str | None) -> float | None:
-    if not text:
-        return None
-    m = _NUMBER.search(text)
-    return float(m.group().replace(",", ".")) if m else None
+    return first_number(text)
 
 
 def make_builder(book: RuleBook):
@@ -229,8 +223,7 @@ def _continuations(candidates: list[Candidate], region: Region, finder: MeasureF
             continue
         pos, end = c.end, region.sentence_of(c.start)[1]
         while (m := _LIST_NEXT.match(region.text, pos, end)) is not None:
-            s, e = m.span("sd") if m.group("sd") else m.span("value")
-            s = m.start("value")
+            s, e = m.start("value"), m.end("sd") if m.group("sd") else m.end("value")
             if _overlaps(taken, s, e) or finder.find(region.text, pos, s):
                 break
             item = Candidate(LABEL, s, e, LIST_NEXT_RULE, {"value": parse_number(m.group("value")), "sd": _sd(m.group("sd"))})

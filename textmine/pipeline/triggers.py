@@ -57,7 +57,8 @@ class TriggerIndex:
                     numbers.append(m.start())  # "followed for a year": the article is the number
                 continue  # most words: nothing to record
             pos = m.start()
-            if (word.split("-", 1)[0] if hyphen else word) in _VISIT_UNITS and _NUMBER_NEXT.match(lowered, pos + len(word.split("-", 1)[0])):
+            head = word.split("-", 1)[0] if hyphen else word
+            if head in _VISIT_UNITS and _NUMBER_NEXT.match(lowered, pos + len(head)):
                 numbers.append(pos)  # "week 52", "month-24": a named visit time starts at its unit
             if word[0].isdigit():
                 if pos == 0 or lowered[pos - 1] not in ".,0123456789":

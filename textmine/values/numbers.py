@@ -168,6 +168,13 @@ _DIGITS = regex.compile(r"^[+-]?(?:\d{1,3}(?:([, ])\d{3})(?:\1\d{3})*|\d+)(?:[.Â
 
 
 _DECIMAL_COMMA = regex.compile(r"^-?\d+,\d{1,2}$")
+_FIRST_NUMBER = regex.compile(r"\d+(?:\.\d+|,\d{1,2}(?!\d))?")
+
+
+def first_number(text: str | None) -> float | None:
+    """The first plain number in ``text`` ("(SD 4,2)" -> 4.2), or None."""
+    m = _FIRST_NUMBER.search(text) if text else None
+    return parse_number(m.group()) if m else None
 
 
 def parse_number(text: str) -> float:
