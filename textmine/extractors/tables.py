@@ -89,12 +89,13 @@ class TableReader:
         value_text = folded[cell.start:cell.end]
         unit = self.headers["unit_from_header"].search(col_header)
         try:
-            if self.headers["sample_size"].search(col_header) and self.count.match(value_text):
-                return [Candidate("sample_size", cell.start, cell.end, "ss.table_column",
-                                  {"value": sample_size.parse_count(value_text)})]
-            if self.headers["sample_size"].search(col_header) and self.counts.match(value_text):
-                return [Candidate("sample_size", cell.start + n.start(), cell.start + n.end(), "ss.table_column",
-                                  {"value": int(n.group())}) for n in regex.finditer(r"\d+", value_text)]
+            if self.headers["sample_size"].search(col_header):
+                if self.count.match(value_text):
+                    return [Candidate("sample_size", cell.start, cell.end, "ss.table_column",
+                                      {"value": sample_size.parse_count(value_text)})]
+                if self.counts.match(value_text):  # "24 (16/8)": the total and each arm
+                    return [Candidate("sample_size", cell.start + n.start(), cell.start + n.end(), "ss.table_column",
+                                      {"value": int(n.group())}) for n in regex.finditer(r"\d+", value_text)]
             if self.headers["follow_up"].search(col_header):
                 vr = self.value_range.match(value_text)
                 if self.duration.match(value_text):
