@@ -19,6 +19,7 @@ from textmine.values.numbers import NumberFormatError, parse_number
 from textmine.values.quantities import duration_factor, normalise_per, parse_cells, parse_duration, parse_volume
 
 RunField = Callable[[str, Region], list[Candidate]]
+_SCALE_BEFORE = regex.compile(r"(?:×|\bx|\*)\s*$")
 
 
 def _exponent(text: str) -> int:
@@ -51,17 +52,20 @@ class TableReader:
         caption_measure = finder.measure_of(caption) if caption else None
         out: list[Candidate] = []
         header_span = block.row_spans[0]
-        for cell in header:  # header cells may hold values too: "| BM-MSC (n = 34) |"
+        for cell in header:  # header cells may hold values too: "| BM-MSC (n = 34) |", "Low dose (5.0E+06)"
             if cell.end > cell.start:
                 region = Region(folded, cell.start, cell.end, (header_span,))
                 out += run_field("sample_size", region)
+                out += [c for c in run_field("dose", region)  # not the scale of a column: "Cells (× 10^6)"
+                        if not _SCALE_BEFORE.search(folded, cell.start, c.start)]
+        sd_columns = {i for i, cell in enumerate(header) if self.headers["sd_column"].search(cell.text)}
         row_header = ""
         for row, (row_start, row_end) in zip(block.rows[1:], block.row_spans[1:]):
             # an empty first cell continues the row header above ("| VAS | baseline | … |" then "| | 6 months | … |")
             row_header = (row[0].text if row else "").strip() or row_header
             for col, cell in enumerate(row):
-                if cell.end <= cell.start:
-                    continue
+                if cell.end <= cell.start or col in sd_columns:
+                    continue  # an SD column's numbers belong to the value beside them
                 col_header = header[col].text if col < len(header) else ""
                 region = Region(folded, cell.start, cell.end, ((row_start, row_end),))
                 found: list[Candidate] = []
@@ -77,6 +81,11 @@ class TableReader:
                     found += self._by_header(folded, cell, col_header, header_measure, region)
                 if not found and col > 0:  # the row's first cell as header: "| Follow-up | 12 months |", "| Patients, n | 58 | 55 |"
                     found += self._by_header(folded, cell, row_header, header_measure, region)
+                if col + 1 in sd_columns and col + 1 < len(row):  # "| 31.2 | 14.8 |" under "PRP mean | PRP SD"
+                    sd = self.number.match(folded[row[col + 1].start:row[col + 1].end])
+                    for c in found:
+                        if c.field == "score" and "value" in c.values and c.values.get("sd") is None and sd and not sd.group("sd"):
+                            c.values["sd"] = parse_number(sd.group("value"))
                 per = self.headers["per_from_header"].search(col_header)
                 if per:  # "Cells per disc (× 10^6)", "Volume per disc (µL)"
                     for c in found:

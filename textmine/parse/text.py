@@ -64,6 +64,12 @@ def parse_text(text: str, source: str, fmt: str = "text") -> Document:
             blocks.append(_aligned_table_block(text, lines[i:i + aligned], in_references))
             i += aligned
             continue
+        if _corner_header(text, lines, i):  # "      NRS base   NRS wk 52" over "Cohort A   7.2 ± 0.9   4.9 ± 2.1"
+            flush_paragraph()
+            body = _aligned_rows(text, lines, i + 1)
+            blocks.append(_aligned_table_block(text, lines[i:i + 1 + body], in_references, corner=True))
+            i += 1 + body
+            continue
         if _REFERENCES.match(stripped):
             flush_paragraph()
             blocks.append(Block("heading", start + len(line) - len(line.lstrip()), end))
@@ -165,8 +171,23 @@ def _aligned_rows(text: str, lines: list[tuple[int, int]], i: int) -> int:
     return n
 
 
-def _aligned_table_block(text: str, lines: list[tuple[int, int]], in_references: bool) -> Block:
+def _corner_header(text: str, lines: list[tuple[int, int]], i: int) -> bool:
+    """Whether line ``i`` is an indented header whose first (corner) cell is empty, over an
+    aligned table of one more column."""
+    start, end = lines[i]
+    line = text[start:end]
+    if i + 1 >= len(lines) or not line[:2].isspace() or not line.strip() or line.strip()[-1] in ".;:!?":
+        return False
+    header = _columns(text, start, end)
+    return len(header) >= MIN_COLUMNS - 1 and _aligned_rows(text, lines, i + 1) >= 1 \
+        and len(_columns(text, *lines[i + 1])) == len(header) + 1
+
+
+def _aligned_table_block(text: str, lines: list[tuple[int, int]], in_references: bool, corner: bool = False) -> Block:
     rows = tuple(tuple(Cell(s, e, text[s:e]) for s, e in _columns(text, start, end)) for start, end in lines)
+    if corner:  # the empty corner cell of the header row
+        first = rows[0][0].start
+        rows = ((Cell(first, first, ""), *rows[0]), *rows[1:])
     spans = tuple((start + len(text[start:end]) - len(text[start:end].lstrip()), end) for start, end in lines)
     kind = "references" if in_references else "table"
     return Block(kind, spans[0][0], lines[-1][1], rows=rows, row_spans=spans)

@@ -95,8 +95,7 @@ class Pipeline:
         for block in document.blocks:
             caption = ""
             if block.kind == "table" and previous is not None and previous.kind in ("caption", "heading", "paragraph"):
-                title = text[previous.start:previous.end]
-                caption = title if _TABLE_TITLE.match(title) else ""
+                caption = _table_title(text[previous.start:previous.end])
             previous = block
             if block.kind in TEXT_BLOCKS:
                 region = Region(folded, block.start, block.end, tuple(split_sentences(text, block.start, block.end)))
@@ -189,7 +188,19 @@ def _with_following_sentences(region: Region, hits: list[int], n: int) -> list[i
     return sorted(out)
 
 
-_TABLE_TITLE = regex.compile(r"^\W*(?:table|tab\.)\s*\d", regex.I)
+_TABLE_TITLE = regex.compile(r"^\W*(?:table|tab\.|figure|fig\.)\s*\d", regex.I)
+_LEAD_IN = regex.compile(r"(?:^|(?<=[.!?]\s))[^.!?]*?:\s*$")  # "Findings. DHI, % of pre-injury (mean ± SD):"
+TITLE_LENGTH = 160  # a line this short right above a table is its title
+
+
+def _table_title(block_text: str) -> str:
+    """The text above a table that may name what its cells hold: a "Table 2." title, a short
+    line, or the sentence ending in a colon that introduces it."""
+    stripped = block_text.strip()
+    if _TABLE_TITLE.match(stripped) or len(stripped) <= TITLE_LENGTH:
+        return stripped
+    lead = _LEAD_IN.search(stripped)
+    return lead.group() if lead else ""
 
 
 def _row_of(block, offset: int) -> tuple[int, int]:
