@@ -47,7 +47,13 @@ class MeasureFinder:
         # the words a sentence needs to hold a score: a measure name always starts with its first
         # word, so only first words count ("pain" or "scale" alone name no measure)
         self.words = first_words(list(_innermost(tuple(names))) + list(self.aliases))
-        others = load_json("measures.json", book.directory).get("not_carried_to", [])
+        data = load_json("measures.json", book.directory)
+        others = data.get("not_carried_to", [])
+        # "74.2 ± 6.6% of disc height": a phrase after a percentage that names its measure
+        self.after_percent = [(regex.compile(m["after_percent"]["regex"], regex.I), m["measure"])
+                              for m in data["measures"] if "after_percent" in m]
+        self.words = self.words | frozenset(w.lower() for m in data["measures"]
+                                            for w in m.get("after_percent", {}).get("words", []))
         self.other_quantity = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in others) + r")\b", regex.I)
 
     def names_other_quantity(self, text: str, start: int, end: int) -> bool:
@@ -60,6 +66,15 @@ class MeasureFinder:
             if measure:
                 out.append(MeasureMention(m.start(), m.end(), measure))
         return out
+
+    def named_after_percent(self, text: str, end: int) -> str | None:
+        """The measure a phrase right after a percentage names ("… 81 ± 6% of their height" → DHI)."""
+        if "%" not in text[max(0, end - 12):end]:
+            return None
+        for compiled, measure in self.after_percent:
+            if compiled.match(text, end):
+                return measure
+        return None
 
     def measure_of(self, text: str) -> str | None:
         found = self.find(text, 0, len(text))
@@ -84,7 +99,7 @@ _ITEM = None
 def _item_regex(book: RuleBook) -> regex.Pattern:
     global _ITEM
     if _ITEM is None:
-        _ITEM = regex.compile(expand(r"(?P<value>{DEC})(?P<sd>{SD})?", book.macros), regex.I)
+        _ITEM = regex.compile(expand(r"(?P<value>{DEC})(?:\s*%)?(?P<sd>{SD})?", book.macros), regex.I)  # "67.9% (SD 8.4)"
     return _ITEM
 
 
@@ -161,6 +176,7 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
         done: set[int] = set()
         previous_end = s
         last_names: list[MeasureMention] = []
+        percent_measure: str | None = None
         for c in group_:
             if id(c) in done:
                 continue
@@ -188,8 +204,12 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
                 continue
             before = [mm for mm in measures if mm.end <= c.start]
             after = [mm for mm in measures if c.end <= mm.start <= c.end + _AFTER_WINDOW]
-            measure = None
-            if after and _NAMED_RIGHT_AFTER.fullmatch(region.text, c.end, after[0].start):
+            measure = finder.named_after_percent(region.text, c.end)
+            if measure:
+                percent_measure = measure
+            elif percent_measure and not before and region.text[c.end - 1] == "%":
+                measure = percent_measure  # "kept 81 ± 6% of their height, against 63 ± 8% with saline"
+            elif after and _NAMED_RIGHT_AFTER.fullmatch(region.text, c.end, after[0].start):
                 measure = after[0].measure  # "from 42.0 ± 13.8 to 27.3 ± 16.6 (ODI)": the value's own label
             elif before:
                 measure = before[-1].measure
