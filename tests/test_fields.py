@@ -346,6 +346,33 @@ TUNED_PHRASINGS = [
     ("follow_up", "The extension study ended at week 104.", "week 104", dict(value=24.0)),
     ("follow_up", "Effects persisted to the end of the planned 18-month protocol.", "18-month", dict(value=18)),
     ("follow_up", "The final examination took place in the 24th month.", "24th month", dict(value=24)),
+    # a value reached after a stated change ("fell by 20 mm to ..."), and nominal changes
+    ("score", "Back pain on the VAS dropped by 31 mm to 36 ± 17 mm by one year.", "36 ± 17", dict(measure="VAS", after=36, after_sd=17)),
+    ("score", "ODI improved only to 38.5 ± 11.0 after saline.", "38.5 ± 11.0", dict(measure="ODI", after=38.5, after_sd=11.0)),
+    ("score", "The SF-36 PCS showed a rise of 5.2 points to 41.7 ± 7.4 in the cell group.", "41.7 ± 7.4", dict(measure="SF-36", after=41.7, after_sd=7.4)),
+    # percentages named by what follows them, and lists of percentages with SDs
+    ("score", "Treated discs retained 88.3 ± 4.1% of their original height at 12 weeks.", "88.3 ± 4.1%", dict(measure="DHI", value=88.3, sd=4.1)),
+    ("score", "Injected discs kept 79 ± 5% of disc height, against 61 ± 9% with the carrier.", "61 ± 9%", dict(measure="DHI", value=61, sd=9)),
+    ("score", "At harvest the mean DHI% was 70.2% (SD 6.1), 81.5% (SD 5.0) and 90.4% (SD 3.3) across the groups.", "81.5% (SD 5.0)", dict(measure="DHI", value=81.5, sd=5.0)),
+    # follow-up: one assessment time after treatment, a range with its median, the study's end
+    ("follow_up", "All discs were examined 6 weeks after the cell injection.", "6 weeks", dict(value=6 * 12 / 52)),
+    ("follow_up", "At 20 weeks the ewes were euthanised and the spines harvested.", "20 weeks", dict(value=20 * 12 / 52)),
+    ("follow_up", "Time since the injection ranged from 18 to 44 months (median 29).", "18 to 44 months (median 29)", dict(value=29, low=18, high=44)),
+    ("follow_up", "Porcine disc studies often end at 12 weeks.", "12 weeks", dict(value=12 * 12 / 52)),
+    ("follow_up", "Six extra rats were kept alive for 20 weeks after injection.", "20 weeks", dict(value=20 * 12 / 52)),
+    ("follow_up", "The dogs were then observed for a full year.", "a full year", dict(value=12)),
+    ("follow_up", "A small pilot followed for half a year cannot show durability.", "half a year", dict(value=6)),
+    ("follow_up", "That series enrolled 30 patients and reported outcomes to 24 months.", "24 months", dict(value=24)),
+    # sample size: denominators of outcomes, analysed fractions, arms listed after a grouping verb, registry records
+    ("sample_size", "Responders (≥ 30% ODI gain): 12/17 (cells) vs 5/16 (saline).", "16", dict(value=16)),
+    ("sample_size", "The good-outcome rate was 84.0% (21/25) with cells.", "25", dict(value=25)),
+    ("sample_size", "- Analysed 27/30 at one year", "27", dict(value=27)),
+    ("sample_size", "A 2-point NRS gain was reached by 10 of the 14 cell patients.", "14 cell patients", dict(value=14)),
+    ("sample_size", "Success: 6 of 9 MSC vs 2 of 8 sham", "8 sham", dict(value=8)),
+    ("sample_size", "Of 230 screened, 151 were randomised (vehicle 50, low dose 51, high dose 50).", "51", dict(value=51)),
+    ("sample_size", "In that trial 64 patients received the enzyme and 61 a sham injection.", "61", dict(value=61)),
+    ("sample_size", "Enrollment: 88 (Actual)", "88", dict(value=88)),
+    ("sample_size", "Overall Number of Participants Analyzed: Cells 40; Placebo 38", "38", dict(value=38)),
 ]
 
 
@@ -369,6 +396,11 @@ TUNED_NEGATIVES = [
     ("dose", "Cells were expanded after seeding at four thousand cells per square centimetre."),
     ("score", "ΔVAS −3.1 vs −1.2 (p=.03)."),
     ("score", "The corresponding changes from baseline in ODI were −20.4 (11.2) and −8.7 (10.5)."),
+    ("score", "Responder rates on the ODI were 52%, 41% and 19%."),
+    ("sample_size", "Inclusion required VAS ≥ 5/10 and ODI ≥ 30%."),
+    ("sample_size", "The sheep were then randomised to three groups (Table 1)."),
+    ("follow_up", "Discs were imaged at 4 weeks and were euthanised later."),
+    ("follow_up", "Patients were assessed at 1, 3 and 6 months after injection."),
 ]
 
 
@@ -393,3 +425,35 @@ def test_an_empty_first_cell_continues_the_row_header_above(extract_text):
              "| ODI | Baseline | 47.5 ± 9.8 | 48.1 ± 10.2 |\n| | 12 months | 22.0 ± 12.5 | 36.3 ± 14.1 |\n")
     scores = {(m.text, m.measure) for m in extract_text(table) if m.field == "score"}
     assert ("5.4 ± 2.0", "NRS") in scores and ("22.0 ± 12.5", "ODI") in scores and len(scores) == 8
+
+
+def test_a_standard_deviation_column_belongs_to_the_mean_beside_it(extract_text):
+    """A meta-analysis data table: mean, SD and total per arm; the SD column holds no values of its own."""
+    table = ("ODI at 12 months\n\n| Trial | Cells mean | Cells SD | Cells total | Saline mean | Saline SD | Saline total |\n"
+             "|---|---|---|---|---|---|---|\n| Trial A | 27.1 | 12.0 | 30 | 35.4 | 13.3 | 29 |\n")
+    found = extract_text(table)
+    scores = {(m.value, m.sd, m.measure) for m in found if m.field == "score"}
+    assert scores == {(27.1, 12.0, "ODI"), (35.4, 13.3, "ODI")}
+    assert sorted(m.value for m in found if m.field == "sample_size") == [29, 30]
+
+
+def test_an_indented_header_over_an_aligned_table_names_its_columns(extract_text):
+    """Plain-text tables often leave the corner cell empty: the header line is indented."""
+    table = ("Results at week 52\n\n"
+             "             NRS base    NRS wk 52    ODI base     ODI wk 52\n"
+             "  Arm A      6.9 ± 1.0   4.1 ± 2.2    47.0 ± 9.1   30.2 ± 12.0\n"
+             "  Arm B      7.1 ± 0.8   3.0 ± 1.9    49.3 ± 8.4   24.8 ± 11.1\n")
+    measures = {m.text: m.measure for m in extract_text(table) if m.field == "score"}
+    assert measures["4.1 ± 2.2"] == "NRS" and measures["30.2 ± 12.0"] == "ODI" and len(measures) == 8
+
+
+def test_a_sentence_ending_in_a_colon_names_the_measure_of_the_table_below(extract_text):
+    text = ("**Results.** Disc height index, % of the pre-injury value (mean ± SD):\n\n"
+            "| Group | 4 weeks | 12 weeks |\n|---|---|---|\n| Cells | 91.2 ± 3.0 | 87.5 ± 4.4 |\n")
+    assert {m.measure for m in extract_text(text) if m.field == "score"} == {"DHI"}
+
+
+def test_a_second_count_after_received_is_an_arm_only_when_no_verb_follows(extract_text):
+    """'64 patients received the enzyme and 61 a sham injection' names two arms; here 2 is an event count."""
+    found = extract_text("Eight patients received 3 mL and 2 had a repeat injection.")
+    assert [m.value for m in found if m.field == "sample_size"] == [8]

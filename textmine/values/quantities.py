@@ -171,9 +171,11 @@ def parse_duration(text: str) -> Quantity:
     if unit not in table:
         raise NumberFormatError(f"unknown duration unit {m.group('unit')!r} in {text!r}")
     factor = table[unit]
-    number = m.group("num").strip()
+    number = regex.sub(r"\s+full$", "", m.group("num").strip(), flags=regex.I)  # "a full year"
     if number.lower() in ("a", "an", "one"):
         return Quantity(factor, unit="months")
+    if regex.fullmatch(r"half\s+an?", number, regex.I):  # "half a year"
+        return Quantity(factor / 2, unit="months")
     parts = split_range(number)
     if parts:
         return Quantity(None, parse_number(parts[0]) * factor, parse_number(parts[1]) * factor, "months")
