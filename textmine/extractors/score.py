@@ -46,14 +46,13 @@ class MeasureFinder:
         names = [n for m in book.measures for n in [m["measure"], *m.get("names", [])]]
         # the words a sentence needs to hold a score: a measure name always starts with its first
         # word, so only first words count ("pain" or "scale" alone name no measure)
-        self.words = first_words(list(_innermost(tuple(names))) + list(self.aliases))
         data = load_json("measures.json", book.directory)
+        # "74.2 ± 6.6% of disc height": a phrase after a percentage that names its measure (and its trigger words)
+        named_after = [m for m in data["measures"] if "after_percent" in m]
+        self.after_percent = [(regex.compile(m["after_percent"]["regex"], regex.I), m["measure"]) for m in named_after]
+        self.words = first_words(list(_innermost(tuple(names))) + list(self.aliases)) \
+            | frozenset(w.lower() for m in named_after for w in m["after_percent"]["words"])
         others = data.get("not_carried_to", [])
-        # "74.2 ± 6.6% of disc height": a phrase after a percentage that names its measure
-        self.after_percent = [(regex.compile(m["after_percent"]["regex"], regex.I), m["measure"])
-                              for m in data["measures"] if "after_percent" in m]
-        self.words = self.words | frozenset(w.lower() for m in data["measures"]
-                                            for w in m.get("after_percent", {}).get("words", []))
         self.other_quantity = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in others) + r")\b", regex.I)
 
     def names_other_quantity(self, text: str, start: int, end: int) -> bool:

@@ -18,8 +18,7 @@ from textmine.values.numbers import words as number_vocabulary
 _WORD = re.compile(r"[a-zµ0-9]+(?:-[a-zµ0-9]+)*")
 _LETTERS = re.compile(r"[a-zµ]+")
 _ARTICLES = frozenset(("a", "an"))
-_TIME_WORDS = ("year", "month", "week")  # "a year", "a month", "a week" are durations
-_FULL_TIME_WORDS = tuple(f"full {w}" for w in _TIME_WORDS)  # "a full year"
+_TIME_WORDS = ("year", "month", "week", "full year", "full month", "full week")  # "a year", "a full year" are durations
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,7 @@ class TriggerIndex:
             hyphen = "-" in word
             if not hyphen and word not in lookup and word not in number_words and word not in measure_words \
                     and not word[0].isdigit():
-                if word in _ARTICLES and (lowered.startswith(_TIME_WORDS, m.end() + 1)
-                                          or lowered.startswith(_FULL_TIME_WORDS, m.end() + 1)):
+                if word in _ARTICLES and lowered.startswith(_TIME_WORDS, m.end() + 1):
                     numbers.append(m.start())  # "followed for a year": the article is the number
                 continue  # most words: nothing to record
             pos = m.start()
