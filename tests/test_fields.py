@@ -116,6 +116,15 @@ PERS = [
     ("Chondroitinase ABC, 1 U in 0.1 mL, was injected into each of the L3/4, L4/5 and L5/6 discs.", "0.1 mL", "disc"),
     ("The three discs were each injected with 0.5 U of chondroitinase ABC.", "0.5 U", "disc"),
     ("Each NX + NC disc received 2 × 10^6 cells.", "2 × 10^6 cells", "disc"),
+    # sixth session: a fronted "After …," clause and a ", so that" clause are their own clauses
+    ("After 3 mL of 2% lignocaine was given to the skin, 1.5 mL of gel went into each disc.", "3 mL", None),
+    ("After 3 mL of 2% lignocaine was given to the skin, 1.5 mL of gel went into each disc.", "1.5 mL", "disc"),
+    ("Each disc got 1 mL of lysate, so that patients with three levels received 3 mL.", "3 mL", None),
+    ("Pigs were given 2 × 10^6 cells into each of four lumbar discs.", "2 × 10^6 cells", "disc"),
+    ("In each of them the treated discs kept their height after 8 × 10^5 cells.", "8 × 10^5 cells", None),
+    ("Every opened segment was filled with 4 × 10^6 cells.", "4 × 10^6 cells", "segment"),
+    ("| Tanaka 2017 | 2.5 mL BMAC per level | 12 mo |", "2.5 mL", "level"),
+    ("Ewes were dosed with 0.2 mg or 0.8 mg per disc of the growth factor.", "0.2 mg", "disc"),
 ]
 
 
@@ -132,6 +141,8 @@ NOT_DOSES = [
     "Cells at passage 3 were used.",
     "Lesions of 6×20 mm were made in the annulus.",
     "An 18G needle was used.",
+    "Subcutaneous fat (about 4 g) was excised from the flank.",
+    "Disc tissue removed at surgery (median 0.7 g) was digested overnight.",
 ]
 
 
@@ -291,6 +302,17 @@ MORE_NEGATIVES = [
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
 TUNED_PHRASINGS = [
+    # sixth session: the earlier items of a list share the last item's unit, scale and per
+    ("dose", "Dogs were given 0.2, 0.6 and 2 million cells per disc.", "0.6", dict(value=6e5, unit="cells", per="disc")),
+    ("dose", "Groups received 25, 50 or 100 mg/kg of the compound.", "25", dict(value=25.0, unit="mg", per="kg")),
+    ("dose", "Cohorts received 1.5, 3 or 6 mL of lysate.", "3", dict(value=3.0, unit="mL")),
+    ("dose", "Each disc got 0.8 million or 8 million MPCs.", "0.8 million", dict(value=8e5, unit="cells", per="disc")),
+    ("dose", "Cohorts were dosed with 3, 6 and 9 × 10^6 cells.", "6", dict(value=6e6, unit="cells")),
+    ("dose", "Pettersen et al. delivered 1.5 mL of bone marrow concentrate into each disc.", "1.5 mL", dict(value=1.5, unit="mL", per="disc")),
+    # a range or IQR after the dose joins it
+    ("dose", "Each patient received 5.1E+07 (range 2.8E+07–7.7E+07) cells.", "5.1E+07 (range 2.8E+07–7.7E+07)", dict(value=5.1e7, low=2.8e7, high=7.7e7)),
+    ("dose", "Clinics injected a median of 2 mL (range 1-3.5 mL) into each disc.", "2 mL (range 1-3.5 mL)", dict(value=2.0, low=1.0, high=3.5, per="disc")),
+    ("dose", "The cells injected (median 36×106 (IQR 21–48×106)) were counted.", "36×106 (IQR 21–48×106)", dict(value=3.6e7, low=2.1e7, high=4.8e7)),
     ("follow_up", "The last evaluation was performed 2 years after the implantation.", "2 years", dict(value=24.0)),
     ("follow_up", "Registry data were censored at 36 months.", "36 months", dict(value=36.0)),
     ("follow_up", "# Long-term (4-year) outcomes of disc cell grafts", "4-year", dict(value=48.0)),

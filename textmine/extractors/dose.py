@@ -7,47 +7,111 @@ from typing import Iterable
 import regex
 
 from textmine.extractors.dose_per import per_from_context
-from textmine.extractors.engine import Candidate, Region, group, group_span
-from textmine.rulebook import Pattern
-from textmine.values.numbers import NumberFormatError, fold
+from textmine.extractors.engine import Builder, Candidate, Region, group, group_span
+from textmine.rulebook import Pattern, RuleBook, expand
+from textmine.values.numbers import NumberFormatError, fold, parse_number
 from textmine.values.quantities import Quantity, normalise_per, parse_cells, parse_mass, parse_volume, units
 
 LABEL = "dose"
 MIN_BARE_CELLS = 1e4  # a unit-less power of ten below this is not a cell dose
 
 
-def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidate]:
-    start, end = group_span(m)
-    amount = m.group("amount")
-    unit_text = group(m, "unit")
-    per = normalise_per(group(m, "per"))
-    unit_key = fold(unit_text).strip() if unit_text else None
-    sd = None
-    if group(m, "sd_amount") is not None:  # "23 ± 5 × 10^6 cells": mean and SD share the power of ten
-        scale = m.group("scale")
-        q = parse_cells(amount + scale)
-        sd = parse_cells(m.group("sd_amount") + scale).value
-    elif unit_key is None:
-        q = parse_cells(amount)
-        if (q.value or q.low or 0) < MIN_BARE_CELLS:
-            raise NumberFormatError(f"too small for a unit-less cell dose: {amount!r}")
-    elif unit_key in units()["volume_to_ml"]:
-        q = parse_volume(amount, unit_key)
-    elif unit_key in units()["mass_to_mg"] or unit_key in units()["activity_units"]:
-        q = parse_mass(amount, unit_key)
-    else:
-        q = parse_cells(amount)
-    if per is None:
-        per = per_from_context(region.text, region.sentence_of(start), start, end)
-    values = _values(q, per)
-    if group(m, "range") is not None and q.value is not None:  # "7.4 × 10^7 cells (range 5.2–9.8 × 10^7)"
-        r = parse_cells(m.group("range"))
-        if r.low is not None and r.high is not None and r.low <= q.value <= r.high:
-            values["low"], values["high"] = r.low, r.high
-    if sd is not None:
-        values["sd"] = sd
-    yield Candidate(LABEL, start, end, pattern.id, values)
+def make_builder(book: RuleBook) -> Builder:
+    """The dose builder for ``run_patterns``."""
+    range_after = regex.compile(expand("{DOSE_RANGE_AFTER}", book.macros), regex.I)
+
+    def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidate]:
+        start, end = group_span(m)
+        amount = m.group("amount")
+        unit_text = group(m, "unit")
+        per = normalise_per(group(m, "per"))
+        unit_key = fold(unit_text).strip() if unit_text else None
+        sd = None
+        if group(m, "sd_amount") is not None:  # "23 ± 5 × 10^6 cells": mean and SD share the power of ten
+            scale = m.group("scale")
+            q = parse_cells(amount + scale)
+            sd = parse_cells(m.group("sd_amount") + scale).value
+        elif unit_key is None:
+            q = parse_cells(amount)
+            if (q.value or q.low or 0) < MIN_BARE_CELLS:
+                raise NumberFormatError(f"too small for a unit-less cell dose: {amount!r}")
+        else:
+            q = _parse(amount, unit_key)
+        if per is None:
+            per = per_from_context(region.text, region.sentence_of(start), start, end)
+        values = _values(q, per)
+        range_text = group(m, "range")
+        if range_text is None and q.value is not None and sd is None:
+            # "3.2E+07 (range 1.9E+07–4.6E+07)", "3 mL (range 1.5–4 mL)", "41×106 (IQR 28–55×106)"
+            after = range_after.match(region.text, end, region.sentence_of(start)[1])
+            if after is not None:
+                range_text, range_end = after.group("range"), after.end()
+        else:
+            range_end = end
+        if range_text is not None and q.value is not None:
+            r = parse_cells(range_text) if unit_key is None else _parse(range_text, unit_key)
+            if r.low is not None and r.high is not None and r.low <= q.value <= r.high:
+                values["low"], values["high"] = r.low, r.high
+                end = max(end, range_end)
+        if sd is not None:
+            values["sd"] = sd
+        yield Candidate(LABEL, start, end, pattern.id, values)
+
+    return build
+
+
+def _parse(amount: str, unit_key: str) -> Quantity:
+    if unit_key in units()["volume_to_ml"]:
+        return parse_volume(amount, unit_key)
+    if unit_key in units()["mass_to_mg"] or unit_key in units()["activity_units"]:
+        return parse_mass(amount, unit_key)
+    return parse_cells(amount)
 
 
 def _values(q: Quantity, per: str | None) -> dict:
     return {"value": q.value, "low": q.low, "high": q.high, "unit": q.unit, "per": per}
+
+
+LIST_RULE = "dose.list_item"
+LIST_REACH = 120  # characters before a dose searched for the items that share its unit
+_LEAD = regex.compile(r"(?:\d{1,3}(?:,\d{3})++(?!\d)|\d++(?:\.\d++)?)")
+_LISTS: dict[str, tuple[regex.Pattern, regex.Pattern]] = {}  # compiled per rule book's macro text
+
+
+def list_items(candidates: list[Candidate], region: Region, macros: dict[str, str]) -> list[Candidate]:
+    """The earlier items of a list that share a dose's unit: in "0.1, 0.5 and 1 million cells per
+    disc" or "1, 2 or 4 mL of PRP", 0.1 and 0.5 (1 and 2) are doses too, scaled like the last item
+    and given its unit and ``per``. An item with its own multiplier keeps it ("0.5 million or
+    5 million MPCs"). The list (``DOSE_LIST_BEFORE`` in ``patterns/macros.json``) must end in
+    "and"/"or" right before the dose."""
+    key = macros["DOSE_LIST_BEFORE"]
+    if key not in _LISTS:
+        _LISTS[key] = (regex.compile(expand("{DOSE_LIST_BEFORE}", macros), regex.I),
+                       regex.compile(expand("{DOSE_LIST_ITEM}", macros), regex.I))
+    before, item = _LISTS[key]
+    taken = [(c.start, c.end) for c in candidates]
+    out: list[Candidate] = []
+    for c in candidates:
+        v = c.values
+        lead = _LEAD.match(region.text, c.start)
+        if v.get("value") is None or v.get("sd") is not None or lead is None:
+            continue
+        lead_value = parse_number(lead.group())
+        if not lead_value:
+            continue
+        m = before.search(region.text, max(region.sentence_of(c.start)[0], c.start - LIST_REACH), c.start)
+        if m is None:
+            continue
+        scale = v["value"] / lead_value
+        for it in item.finditer(region.text, m.start("items"), m.end("items")):
+            s, e = it.span()
+            number = _LEAD.match(it.group())
+            own_scale = it.group() != number.group()  # "0.5 million" carries its own multiplier
+            if own_scale and v.get("unit") != "cells":
+                continue
+            value = parse_cells(it.group()).value if own_scale else parse_number(number.group()) * scale
+            if not value or not (1e-3 <= value / v["value"] <= 1e3) or any(a < e and s < b for a, b in taken):
+                continue
+            out.append(Candidate(LABEL, s, e, LIST_RULE, _values(Quantity(value, None, None, v.get("unit")), v.get("per"))))
+            taken.append((s, e))
+    return out

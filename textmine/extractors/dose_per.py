@@ -14,7 +14,7 @@ import regex
 
 from textmine.values.quantities import normalise_per, units
 
-SITES = ("disc", "level", "IVD")
+SITES = ("disc", "level", "IVD", "segment")
 _LOOK_BEHIND = 80  # characters before a dose searched for "total" and "cells/disc in"
 
 

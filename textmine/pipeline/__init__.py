@@ -54,7 +54,7 @@ class Pipeline:
         self.book = RuleBook.load(self.config.patterns_dir)
         self.builders = {
             "sample_size": sample_size.build,
-            "dose": dose.build,
+            "dose": dose.make_builder(self.book),
             "follow_up": follow_up.build,
             "score": score.make_builder(self.book),
         }
@@ -116,6 +116,9 @@ class Pipeline:
                         labelled = region
                     if label == "score":
                         found += score.assign_measures(run_field(label, labelled), region, finder)
+                    elif label == "dose":
+                        doses = run_field(label, labelled)
+                        found += doses + dose.list_items(doses, region, self.book.macros)
                     else:
                         found += run_field(label, labelled)
                 for c in found:
