@@ -302,6 +302,23 @@ MORE_NEGATIVES = [
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
 TUNED_PHRASINGS = [
+    # sixth session: the first duration after a cue naming the last assessment or the study's end
+    ("follow_up", "The closing examination was done 15 months after the implant.", "15 months", dict(value=15.0)),
+    ("follow_up", "Visits were at months 1, 3 and 6, and the final review took place at the 3-year visit.", "3-year", dict(value=36.0)),
+    ("follow_up", "The trial closed when the last participant reached 9 months.", "9 months", dict(value=9.0)),
+    ("follow_up", "She was last seen on 3 March 2020, 41 months after the infusion.", "41 months", dict(value=41.0)),
+    ("follow_up", "Median time to last contact was 27 months (IQR 18-39).", "27 months (IQR 18-39)", dict(value=27.0, low=18.0, high=39.0)),
+    ("follow_up", "Final time points ranged from 8 weeks to 18 months.", "8 weeks to 18 months", dict(low=8 * 12 / 52, high=18.0)),
+    ("follow_up", "The protocol fixed a 30-month final visit.", "30-month", dict(value=30.0)),
+    ("follow_up", "At the 5-year visit, which closed the trial, NRS was 3.1.", "5-year", dict(value=60.0)),
+    ("follow_up", "ODI was recorded at 9 months, the only follow-up visit reported.", "9 months", dict(value=9.0)),
+    ("follow_up", "Five ewes were euthanised 2 months after surgery and the other five 7 months after surgery.", "7 months", dict(value=7.0)),
+    ("follow_up", "Participants were then seen yearly until 6 years.", "6 years", dict(value=72.0)),
+    ("follow_up", "They returned after a median of 5.5 years (range 4.0–7.1) from implantation.", "5.5 years (range 4.0–7.1)", dict(value=66.0, low=48.0, high=85.2)),
+    ("follow_up", "All 16 rabbits reached post-operative week 14.", "week 14", dict(value=14 * 12 / 52)),
+    ("follow_up", "A survival time of 8 months was chosen.", "8 months", dict(value=8.0)),
+    ("follow_up", "- FU: through week 30", "week 30", dict(value=30 * 12 / 52)),
+    ("follow_up", "Mean follow-\nup was 4.4 years.", "4.4 years", dict(value=52.8)),
     # sixth session: the earlier items of a list share the last item's unit, scale and per
     ("dose", "Dogs were given 0.2, 0.6 and 2 million cells per disc.", "0.6", dict(value=6e5, unit="cells", per="disc")),
     ("dose", "Groups received 25, 50 or 100 mg/kg of the compound.", "25", dict(value=25.0, unit="mg", per="kg")),
@@ -399,6 +416,15 @@ TUNED_PHRASINGS = [
 
 
 TUNED_NEGATIVES = [
+    ("follow_up", "The primary outcome was the change in NRS from baseline to week 10."),
+    ("follow_up", "In the 44 patients with 9-month data, ODI fell."),
+    ("follow_up", "A 4-year extension is now enrolling."),
+    ("follow_up", "One ram was euthanised 3 weeks after surgery because of lameness."),
+    ("follow_up", "Four patients had fusion at a median of 11 months after the injection."),
+    ("follow_up", "Thirty had not yet reached 24 months when the data were locked."),
+    ("follow_up", "The next cohort opened after the previous one had completed 6 weeks without toxicity."),
+    ("follow_up", "The 3-year reoperation-free survival rate was 91%."),
+    ("follow_up", "In the last 12 months, most patients had used opioids."),
     ("sample_size", "One control rabbit was euthanised in week 3 for an abscess."),
     ("sample_size", "A single patient asked for a second injection."),
     ("sample_size", "Disc height was preserved in 9 of 12 treated discs."),
