@@ -302,6 +302,12 @@ MORE_NEGATIVES = [
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
 TUNED_PHRASINGS = [
+    # sixth session: the arms of a list share the last count's population noun; parts of a total
+    ("sample_size", "At 5 years, 31 ADCT and 27 control patients attended.", "31", dict(value=31)),
+    ("sample_size", "We enrolled 40 MSC, 38 PRP and 41 saline patients.", "38", dict(value=38)),
+    ("sample_size", "Fifty-one patients were randomised: thirty-four with cells and seventeen with carrier.", "seventeen", dict(value=17)),
+    ("sample_size", "The first phase was limited to sixty patients, 40 for cells and 20 for carrier.", "40", dict(value=40)),
+    ("sample_size", "The enzyme was given to 64 patients and placebo to 63.", "63", dict(value=63)),
     # sixth session: the first duration after a cue naming the last assessment or the study's end
     ("follow_up", "The closing examination was done 15 months after the implant.", "15 months", dict(value=15.0)),
     ("follow_up", "Visits were at months 1, 3 and 6, and the final review took place at the 3-year visit.", "3-year", dict(value=36.0)),
@@ -416,6 +422,9 @@ TUNED_PHRASINGS = [
 
 
 TUNED_NEGATIVES = [
+    ("sample_size", "Serious adverse events occurred in seven MPC and three saline participants."),
+    ("sample_size", "Of 90 candidates screened at three hospitals, most were eligible."),
+    ("sample_size", "Rats, 11 to 12 weeks old, were housed in pairs."),
     ("follow_up", "The primary outcome was the change in NRS from baseline to week 10."),
     ("follow_up", "In the 44 patients with 9-month data, ODI fell."),
     ("follow_up", "A 4-year extension is now enrolling."),

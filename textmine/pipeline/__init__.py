@@ -116,6 +116,9 @@ class Pipeline:
                         labelled = region
                     if label == "score":
                         found += score.assign_measures(run_field(label, labelled), region, finder)
+                    elif label == "sample_size":
+                        counts = run_field(label, labelled)
+                        found += counts + sample_size.list_items(counts, region, self.book.macros)
                     elif label == "dose":
                         doses = run_field(label, labelled)
                         found += doses + dose.list_items(doses, region, self.book.macros)
