@@ -504,6 +504,19 @@ def test_an_indented_header_over_an_aligned_table_names_its_columns(extract_text
     assert measures["4.1 ± 2.2"] == "NRS" and measures["30.2 ± 12.0"] == "ODI" and len(measures) == 8
 
 
+def test_a_row_label_running_into_its_value_does_not_split_the_table(extract_text):
+    """A long row label may leave one space before the first value; the rows below still
+    belong to the table, and an indented row continues the row header above."""
+    table = ("Table 1. Baseline, mean (SD)\n\n"
+             "                          Cells (n = 24)   Saline (n = 12)\n"
+             "Age (years)               44.0 (8.1)       45.2 (9.0)\n"
+             "Duration of pain (months) 41.3 (22.0)      39.9 (25.1)\n"
+             "ODI (%)                   46.2 (9.8)       44.7 (10.3)\n"
+             "                          30.1 (12.2)      38.8 (11.9)\n")
+    measures = {m.text: m.measure for m in extract_text(table) if m.field == "score"}
+    assert measures == {"46.2 (9.8)": "ODI", "44.7 (10.3)": "ODI", "30.1 (12.2)": "ODI", "38.8 (11.9)": "ODI"}
+
+
 def test_a_sentence_ending_in_a_colon_names_the_measure_of_the_table_below(extract_text):
     text = ("**Results.** Disc height index, % of the pre-injury value (mean ± SD):\n\n"
             "| Group | 4 weeks | 12 weeks |\n|---|---|---|\n| Cells | 91.2 ± 3.0 | 87.5 ± 4.4 |\n")

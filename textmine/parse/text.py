@@ -19,6 +19,8 @@ _TABLE_SEPARATOR = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\
 _HEADING = regex.compile(r"^\s{0,3}#{1,6}\s+\S")
 _REFERENCES = regex.compile(r"^\s{0,3}(?:#{1,6}\s*)?(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*:?\s*$", regex.I)
 _COLUMN_GAP = regex.compile(r"\t+|  +")
+# a row label that runs into its first value with one space: "Symptom duration (months) 38.6 (27.0)"
+_LABEL_THEN_VALUE = regex.compile(r"(?<=[A-Za-z)\]%])\s(?=[-−]?\d[\d.,]*(?:\s*\([^()]*\))?$)")
 MIN_COLUMNS = 3  # fewer aligned columns is more likely indented prose than a table
 _CAPTION = regex.compile(r"^\s*(?:\*\*)?(?:table|fig\.?|figure)\s+\d+[.:]?", regex.I)
 
@@ -155,6 +157,20 @@ def _columns(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return cells
 
 
+def _row_columns(text: str, start: int, end: int, n: int) -> list[tuple[int, int]]:
+    """The cells of a table row expected to have ``n``: a row one short is either indented (its
+    first cell is empty) or has a label that runs into its first value with a single space."""
+    cells = _columns(text, start, end)
+    if len(cells) == n - 1 and cells and text[start:start + 2].isspace():
+        return [(cells[0][0], cells[0][0]), *cells]  # an indented row continues the row header above
+    if len(cells) == n - 1 and cells:
+        s, e = cells[0]
+        split = _LABEL_THEN_VALUE.search(text, s, e)
+        if split is not None:
+            cells = [(s, split.start()), (split.end(), e), *cells[1:]]
+    return cells
+
+
 def _aligned_rows(text: str, lines: list[tuple[int, int]], i: int) -> int:
     """How many lines from ``i`` form a plain-text table (0 or 1: none): the same number of
     columns, at least ``MIN_COLUMNS``, and no line ending like a sentence."""
@@ -165,7 +181,7 @@ def _aligned_rows(text: str, lines: list[tuple[int, int]], i: int) -> int:
     while i + n < len(lines):
         start, end = lines[i + n]
         line = text[start:end].strip()
-        if not line or line[-1] in ".;:!?" or len(_columns(text, start, end)) != len(first):
+        if not line or line[-1] in ".;:!?" or len(_row_columns(text, start, end, len(first))) != len(first):
             break
         n += 1
     return n
@@ -184,7 +200,9 @@ def _corner_header(text: str, lines: list[tuple[int, int]], i: int) -> bool:
 
 
 def _aligned_table_block(text: str, lines: list[tuple[int, int]], in_references: bool, corner: bool = False) -> Block:
-    rows = tuple(tuple(Cell(s, e, text[s:e]) for s, e in _columns(text, start, end)) for start, end in lines)
+    n = len(_columns(text, *lines[1 if corner and len(lines) > 1 else 0]))
+    rows = tuple(tuple(Cell(s, e, text[s:e]) for s, e in (_columns(text, start, end) if corner and k == 0 else _row_columns(text, start, end, n)))
+                 for k, (start, end) in enumerate(lines))
     if corner:  # the empty corner cell of the header row
         first = rows[0][0].start
         rows = ((Cell(first, first, ""), *rows[0]), *rows[1:])
