@@ -125,6 +125,10 @@ PERS = [
     ("Every opened segment was filled with 4 × 10^6 cells.", "4 × 10^6 cells", "segment"),
     ("| Tanaka 2017 | 2.5 mL BMAC per level | 12 mo |", "2.5 mL", "level"),
     ("Ewes were dosed with 0.2 mg or 0.8 mg per disc of the growth factor.", "0.2 mg", "disc"),
+    ("- PRP: 2.5 mL of leukocyte-poor platelet-rich plasma per level;", "2.5 mL", "level"),
+    ("Three groups compared 1 mL of bone marrow concentrate (BMC) per disc with saline.", "1 mL", "disc"),
+    ("Each punctured disc of the low- and high-dose groups was injected with 2 × 10^5 and 8 × 10^5 cells, respectively.", "2 × 10^5", "disc"),
+    ("Each level thus received on average 3.1 ± 0.7 × 10^7 cells.", "3.1 ± 0.7 × 10^7 cells", "level"),
 ]
 
 
