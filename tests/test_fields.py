@@ -306,6 +306,7 @@ MORE_NEGATIVES = [
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
 TUNED_PHRASINGS = [
+    ("sample_size", "DHI fell least with cells (n = 6, 6, 9 and 9).", "9", dict(value=9)),
     # sixth session: the arms of a list share the last count's population noun; parts of a total
     ("sample_size", "At 5 years, 31 ADCT and 27 control patients attended.", "31", dict(value=31)),
     ("sample_size", "We enrolled 40 MSC, 38 PRP and 41 saline patients.", "38", dict(value=38)),
@@ -426,6 +427,10 @@ TUNED_PHRASINGS = [
 
 
 TUNED_NEGATIVES = [
+    ("score", "DHI was lower with saline (n = 6, 6, 9 and 9)."),
+    ("score", "- Assessments: 1, 3, 6, 12 mo; VAS recorded at each."),
+    ("score", "The mean JOA was reported, and the ratio passed 50% in 2 of 5, 3 of 5 and 7 of 9 patients."),
+    ("score", "With a difference of 8 ODI points and an SD of 15, 40 patients per arm were needed."),
     ("sample_size", "Serious adverse events occurred in seven MPC and three saline participants."),
     ("sample_size", "Of 90 candidates screened at three hospitals, most were eligible."),
     ("sample_size", "Rats, 11 to 12 weeks old, were housed in pairs."),
@@ -519,6 +524,17 @@ def test_a_row_label_running_into_its_value_does_not_split_the_table(extract_tex
              "                          30.1 (12.2)      38.8 (11.9)\n")
     measures = {m.text: m.measure for m in extract_text(table) if m.field == "score"}
     assert measures == {"46.2 (9.8)": "ODI", "44.7 (10.3)": "ODI", "30.1 (12.2)": "ODI", "38.8 (11.9)": "ODI"}
+
+
+def test_a_count_column_is_not_read_as_the_captions_measure(extract_text):
+    """A caption may name the measure of a table, but not of its "n" column or "…, n" row."""
+    table = ("Table 2. DHI (% of baseline), mean (SD)\n\n"
+             "| Group | n at week 12 | Week 6 | Week 12 |\n|---|---|---|---|\n"
+             "| Saline | 6 | 80.1 (4.9) | 74.2 (6.0) |\n"
+             "| Analysed at 12 weeks, n | | 6 | |\n")
+    found = extract_text(table)
+    assert {m.text for m in found if m.field == "score"} == {"80.1 (4.9)", "74.2 (6.0)"}
+    assert [m.value for m in found if m.field == "sample_size"] == [6, 6]
 
 
 def test_a_sentence_ending_in_a_colon_names_the_measure_of_the_table_below(extract_text):

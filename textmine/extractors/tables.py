@@ -74,7 +74,8 @@ class TableReader:
                 scores = run_field("score", region)
                 header_measure = (finder.measure_of(col_header) or (finder.measure_of(row_header) if col > 0 else None)
                                   or (caption_measure if col > 0 else None))
-                if self.headers["not_score"].search(col_header):  # "Change", "Difference", "p": not values of a scale
+                counts = self.headers["sample_size"].search(col_header) or (col > 0 and self.headers["sample_size"].search(row_header))
+                if self.headers["not_score"].search(col_header) or counts:  # "Change", "p", "n": not values of a scale
                     scores, header_measure = [], None
                 found += score.assign_measures(scores, region, finder, header_measure)
                 if not found:
