@@ -537,6 +537,18 @@ def test_a_count_column_is_not_read_as_the_captions_measure(extract_text):
     assert [m.value for m in found if m.field == "sample_size"] == [6, 6]
 
 
+def test_a_table_flattened_into_lines_takes_its_measures_from_the_header_line(extract_text):
+    """PDF text often loses a table's columns: each row becomes one line of values, in the
+    order of the measures named on the header line above."""
+    table = ("Table 3 Outcomes by arm, mean ± SD\n"
+             "Arm n NRS 0 NRS 12 mo ODI 0 ODI 12 mo\n"
+             "Cells 30 7.1 ± 1.2 3.9 ± 2.0 45.5 ± 9.9 27.0 ± 12.5\n"
+             "Sham 15 6.9 ± 1.4 5.2 ± 2.1 44.1 ± 10.2 38.3 ± 11.7\n")
+    measures = [(m.text, m.measure) for m in extract_text(table) if m.field == "score"]
+    assert ("3.9 ± 2.0", "NRS") in measures and ("27.0 ± 12.5", "ODI") in measures
+    assert ("44.1 ± 10.2", "ODI") in measures and ("5.2 ± 2.1", "NRS") in measures
+
+
 def test_a_sentence_ending_in_a_colon_names_the_measure_of_the_table_below(extract_text):
     text = ("**Results.** Disc height index, % of the pre-injury value (mean ± SD):\n\n"
             "| Group | 4 weeks | 12 weeks |\n|---|---|---|\n| Cells | 91.2 ± 3.0 | 87.5 ± 4.4 |\n")

@@ -150,7 +150,9 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
                     header_measure: str | None = None) -> list[Candidate]:
     """Give every score candidate its measure; drop those that have none."""
     candidates = candidates + _continuations(candidates, region, finder)
-    out: list[Candidate] = []
+    out = _flattened_rows(candidates, region, finder)
+    placed = {id(c) for c in out}
+    candidates = [c for c in candidates if id(c) not in placed]
     by_sentence: dict[tuple[int, int], list[Candidate]] = {}
     for c in candidates:
         by_sentence.setdefault(region.sentence_of(c.start), []).append(c)
@@ -254,6 +256,43 @@ def _continuations(candidates: list[Candidate], region: Region, finder: MeasureF
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
+
+
+FLAT_HEADER_LINES = 6  # lines above a flattened table row searched for its header
+
+
+def _flattened_rows(candidates: list[Candidate], region: Region, finder: MeasureFinder) -> list[Candidate]:
+    """Values of a table that a PDF flattened into lines of text: a line of a row label and k
+    values with SDs ("High dose 28 68.2 ± 11.5 30.4 ± 18.2 …") under a header line that names k
+    measures ("Arm n VAS 0 VAS 12 mo … ODI 24 mo") takes them in order; a header that names one
+    measure gives it to every value."""
+    text = region.text
+    by_line: dict[int, list[Candidate]] = {}
+    for c in candidates:
+        if c.values.get("value") is not None and c.values.get("sd") is not None:
+            by_line.setdefault(text.rfind("\n", 0, c.start) + 1, []).append(c)
+    out: list[Candidate] = []
+    for line_start, values in by_line.items():
+        line_end = text.find("\n", line_start)
+        line_end = region.end if line_end < 0 or line_end > region.end else line_end
+        values.sort(key=lambda c: c.start)
+        label = text[line_start:values[0].start]
+        if len(values) < 2 or not regex.match(r"\s*[A-Za-z]", label) or finder.find(text, line_start, line_end) \
+                or regex.search(r"[.;:]\s*$", label):
+            continue
+        pos = line_start - 1  # the header may sit in the block above (a caption or heading line)
+        for _ in range(FLAT_HEADER_LINES):
+            above = text.rfind("\n", 0, pos) + 1
+            if pos <= 0 or not text[above:pos].strip():
+                break
+            names = finder.find(text, above, pos)
+            if names and not regex.search(r"±\s*\d", text[above:pos]) and (len(names) == len(values) or len({n.measure for n in names}) == 1):
+                for k, c in enumerate(values):
+                    c.values["measure"] = names[k].measure if len(names) == len(values) else names[0].measure
+                    out.append(c)
+                break
+            pos = above - 1
+    return out
 
 
 CARRY_SENTENCES = 2
