@@ -108,6 +108,10 @@ class Pipeline:
                     hits = scan.hits[label]
                     if label == "score" and hits:  # a measure carries over to the next sentences' values
                         hits = _with_following_sentences(region, hits, score.CARRY_SENTENCES)
+                    if label == "score" and hits is not None and self.config.prefilter:
+                        above = _header_lines_above(text, block.start)  # a flattened table's header line
+                        if above < block.start and self.triggers.scan(lowered, above, block.start, finder.words).hits["score"]:
+                            hits = sorted({*hits, *(s for s, _ in region.sentences)})
                     if self.config.prefilter:
                         windows = sentence_windows(region, numbers, hits) if hits is not None else None
                         starts = numbers if hits is None or label == "score" else _near(numbers, hits, TRIGGER_REACH)
@@ -183,6 +187,18 @@ def _block_index(document: Document, offset: int) -> int:
         if block.start <= offset <= block.end:
             return i
     return -1
+
+
+def _header_lines_above(text: str, start: int) -> int:
+    """Where the contiguous non-blank lines right above ``start`` begin (at most
+    ``score.FLAT_HEADER_LINES`` of them): where a flattened table's header may sit."""
+    pos = start
+    for _ in range(score.FLAT_HEADER_LINES):
+        line_start = text.rfind("\n", 0, max(pos - 1, 0)) + 1
+        if pos <= 0 or not text[line_start:pos].strip():
+            break
+        pos = line_start
+    return pos
 
 
 def _with_following_sentences(region: Region, hits: list[int], n: int) -> list[int]:
