@@ -427,6 +427,8 @@ TUNED_PHRASINGS = [
 
 
 TUNED_NEGATIVES = [
+    ("sample_size", "With an SD of 16 and 90% power, 36 cell and 18 sham patients gave enough power."),
+    ("sample_size", "At 80% power the design required 31 evaluable patients per arm."),
     ("score", "DHI was lower with saline (n = 6, 6, 9 and 9)."),
     ("score", "- Assessments: 1, 3, 6, 12 mo; VAS recorded at each."),
     ("score", "The mean JOA was reported, and the ratio passed 50% in 2 of 5, 3 of 5 and 7 of 9 patients."),
