@@ -551,6 +551,24 @@ def test_a_table_flattened_into_lines_takes_its_measures_from_the_header_line(ex
     assert ("44.1 ± 10.2", "ODI") in measures and ("5.2 ± 2.1", "NRS") in measures
 
 
+def test_a_wrapped_cell_continues_its_row_and_arm_splits_are_counts(extract_text):
+    """Review tables wrap a long cell onto an indented line and give arms as '47 (25/22)'."""
+    table = ("Study         Design           n (arms)     Follow-up   Outcome\n"
+             "------------  ---------------  -----------  ----------  ------------------\n"
+             "Lind 2016     RCT vs saline    47 (25/22)   12 mo       NRS 7.1 -> 3.9;\n"
+             "                                                        6.8 -> 5.9 (saline)\n"
+             "Moss 2019     Single arm       31           24 mo       ODI 44 -> 27\n")
+    found = extract_text(table)
+    assert sorted(m.value for m in found if m.field == "sample_size") == [22, 25, 31, 47]
+    assert sorted(m.value for m in found if m.field == "follow_up") == [12.0, 24.0]
+
+
+def test_a_count_cell_may_name_the_analysed_set(extract_text):
+    table = ("| Trial | Randomised (arms); analysed at final visit |\n|---|---|\n"
+             "| ALPHA | 90 (30/30/30); 77 analysed |\n")
+    assert sorted(m.value for m in extract_text(table) if m.field == "sample_size") == [30, 30, 30, 77, 90]
+
+
 def test_a_sentence_ending_in_a_colon_names_the_measure_of_the_table_below(extract_text):
     text = ("**Results.** Disc height index, % of the pre-injury value (mean ± SD):\n\n"
             "| Group | 4 weeks | 12 weeks |\n|---|---|---|\n| Cells | 91.2 ± 3.0 | 87.5 ± 4.4 |\n")

@@ -157,17 +157,29 @@ def _columns(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return cells
 
 
-def _row_columns(text: str, start: int, end: int, n: int) -> list[tuple[int, int]]:
-    """The cells of a table row expected to have ``n``: a row one short is either indented (its
-    first cell is empty) or has a label that runs into its first value with a single space."""
+def _row_columns(text: str, start: int, end: int, n: int, starts: tuple[int, ...] = ()) -> list[tuple[int, int]]:
+    """The cells of a table row expected to have ``n`` (the header's columns begin at ``starts``,
+    relative to their line): a row one short is either indented (its first cell is empty) or has a
+    label that runs into its first value with a single space; an indented row with fewer cells,
+    each under a column of the header ("                 7.0 -> 6.2 (contrast)"), continues the row
+    above in those columns."""
     cells = _columns(text, start, end)
-    if len(cells) == n - 1 and cells and text[start:start + 2].isspace():
+    indented = text[start:start + 2].isspace()
+    if len(cells) == n - 1 and cells and indented:
         return [(cells[0][0], cells[0][0]), *cells]  # an indented row continues the row header above
     if len(cells) == n - 1 and cells:
         s, e = cells[0]
         split = _LABEL_THEN_VALUE.search(text, s, e)
         if split is not None:
             cells = [(s, split.start()), (split.end(), e), *cells[1:]]
+    elif 0 < len(cells) < n - 1 and indented and len(starts) == n:
+        placed: dict[int, tuple[int, int]] = {}
+        for s, e in cells:
+            col = max((k for k, c in enumerate(starts) if c <= s - start + 2), default=0)
+            if col == 0 or col in placed:
+                return cells
+            placed[col] = (s, e)
+        return [placed.get(k, (start + starts[k], start + starts[k])) for k in range(n)]
     return cells
 
 
@@ -177,11 +189,12 @@ def _aligned_rows(text: str, lines: list[tuple[int, int]], i: int) -> int:
     first = _columns(text, *lines[i])
     if len(first) < MIN_COLUMNS:
         return 0
+    starts = tuple(s - lines[i][0] for s, _ in first)
     n = 0
     while i + n < len(lines):
         start, end = lines[i + n]
         line = text[start:end].strip()
-        if not line or line[-1] in ".;:!?" or len(_row_columns(text, start, end, len(first))) != len(first):
+        if not line or line[-1] in ".:!?" or len(_row_columns(text, start, end, len(first), starts)) != len(first):
             break
         n += 1
     return n
@@ -200,8 +213,11 @@ def _corner_header(text: str, lines: list[tuple[int, int]], i: int) -> bool:
 
 
 def _aligned_table_block(text: str, lines: list[tuple[int, int]], in_references: bool, corner: bool = False) -> Block:
-    n = len(_columns(text, *lines[1 if corner and len(lines) > 1 else 0]))
-    rows = tuple(tuple(Cell(s, e, text[s:e]) for s, e in (_columns(text, start, end) if corner and k == 0 else _row_columns(text, start, end, n)))
+    model = lines[1 if corner and len(lines) > 1 else 0]
+    columns = _columns(text, *model)
+    n, starts = len(columns), tuple(s - model[0] for s, _ in columns)
+    rows = tuple(tuple(Cell(s, e, text[s:e]) for s, e in (_columns(text, start, end) if corner and k == 0
+                                                          else _row_columns(text, start, end, n, starts)))
                  for k, (start, end) in enumerate(lines))
     if corner:  # the empty corner cell of the header row
         first = rows[0][0].start
