@@ -306,6 +306,10 @@ MORE_NEGATIVES = [
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
 TUNED_PHRASINGS = [
+    # parts that add up to a total are group sizes
+    ("sample_size", "That left 58 in the per-protocol set: 20 low-dose, 19 high-dose and 19 sham.", "19", dict(value=19)),
+    ("sample_size", "So 47 were treated: 30 at one level and 17 at two levels.", "17", dict(value=17)),
+    ("sample_size", "Of ten goats, 6 formed the cell group and 4 the carrier group.", "6", dict(value=6)),
     ("sample_size", "DHI fell least with cells (n = 6, 6, 9 and 9).", "9", dict(value=9)),
     # sixth session: the arms of a list share the last count's population noun; parts of a total
     ("sample_size", "At 5 years, 31 ADCT and 27 control patients attended.", "31", dict(value=31)),
@@ -427,6 +431,7 @@ TUNED_PHRASINGS = [
 
 
 TUNED_NEGATIVES = [
+    ("sample_size", "There were 7 adverse events: 5 in the cell arm and 2 in the sham arm."),
     ("sample_size", "With an SD of 16 and 90% power, 36 cell and 18 sham patients gave enough power."),
     ("sample_size", "At 80% power the design required 31 evaluable patients per arm."),
     ("score", "DHI was lower with saline (n = 6, 6, 9 and 9)."),
@@ -567,6 +572,13 @@ def test_a_count_cell_may_name_the_analysed_set(extract_text):
     table = ("| Trial | Randomised (arms); analysed at final visit |\n|---|---|\n"
              "| ALPHA | 90 (30/30/30); 77 analysed |\n")
     assert sorted(m.value for m in extract_text(table) if m.field == "sample_size") == [30, 30, 30, 77, 90]
+
+
+def test_parts_are_group_sizes_only_when_they_add_up_to_the_total(extract_text):
+    found = [m.value for m in extract_text("So 47 were treated: 30 at one level and 17 at two levels.") if m.field == "sample_size"]
+    assert sorted(found) == [17, 30, 47]
+    found = [m.value for m in extract_text("So 47 were treated: 30 at one level and 12 at two levels.") if m.field == "sample_size"]
+    assert found == [47]
 
 
 def test_a_sentence_ending_in_a_colon_names_the_measure_of_the_table_below(extract_text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Iterable
 
 import regex
@@ -16,7 +17,7 @@ LABEL = "sample_size"
 def parse_count(text: str) -> int:
     """A whole, positive count ("1,299", "2 567", "Twenty-six")."""
     value = parse_number(text)
-    if value != int(value) or value < 1:
+    if not math.isfinite(value) or value != int(value) or value < 1:
         raise NumberFormatError(f"not a count: {text!r}")
     stripped = text.strip()
     if stripped.isdigit() and len(stripped) == 4 and 1900 <= value <= 2099:
@@ -74,4 +75,59 @@ def list_items(candidates: list[Candidate], region: Region, macros: dict[str, st
                 continue
             out.append(Candidate(LABEL, s, e, LIST_RULE, {"value": value}))
             taken.append((s, e))
+    return out
+
+
+PARTS_RULE = "ss.parts_of_total"
+_PARTS: dict[str, tuple[regex.Pattern, ...]] = {}
+
+
+def parts_of_totals(candidates: list[Candidate], region: Region, macros: dict[str, str]) -> list[Candidate]:
+    """The parts a total is split into, when they add up to it: "which left 91 in the per-protocol
+    set: 31 low-dose, 30 high-dose and 30 saline", "so 65 were treated: 44 at one level and 21 at
+    two levels", "Of twelve minipigs, 9 formed the experimental group and 3 the control group".
+    The total is a sample size already, or a number that a grouping verb stands beside."""
+    key = macros["SS_PARTS_AFTER"]
+    if key not in _PARTS:
+        _PARTS[key] = (regex.compile(expand("{SS_PARTS_AFTER}", macros), regex.I),
+                       regex.compile(expand("{SS_PART}", macros), regex.I),
+                       regex.compile(expand("{SS_SPLIT_VERB}", macros), regex.I),
+                       regex.compile(expand("(?<![\\w.,/-])(?:{COUNT})(?![\\w.,/%-]*\\d)", macros), regex.I),
+                       regex.compile(expand("{SS_PART_SEP}", macros), regex.I))
+    after, part, verb, count, separator = _PARTS[key]
+    taken = [(c.start, c.end) for c in candidates]
+    known = {c.start: c for c in candidates}
+    out: list[Candidate] = []
+    windows = region.windows if region.windows is not None else ((region.start, region.end),)
+    for w_start, w_end in windows:
+        for total in count.finditer(region.text, w_start, w_end):
+            try:
+                value = parse_count(total.group())
+            except NumberFormatError:
+                continue
+            s_end = region.sentence_of(total.start())[1]
+            m = after.match(region.text, total.end(), s_end)
+            if m is None:
+                continue
+            grouped = total.start() in known or verb.search(m.group("gap")) \
+                or verb.search(region.text, max(region.sentence_of(total.start())[0], total.start() - 30), total.start())
+            items, pos = [], m.start("parts")
+            for piece in separator.split(m.group("parts")):
+                pos = region.text.index(piece, pos)
+                items.append(part.match(region.text, pos, pos + len(piece)))
+                pos += len(piece)
+            try:
+                values = [parse_count(x.group("n")) for x in items]
+            except (NumberFormatError, AttributeError):
+                continue
+            if not grouped or len(values) < 2 or sum(values) != value:
+                continue
+            for x, v in zip(items, values):
+                s, e = x.span("n")
+                if not any(a < e and s < b for a, b in taken):
+                    out.append(Candidate(LABEL, s, e, PARTS_RULE, {"value": v}))
+                    taken.append((s, e))
+            if not any(a < total.end() and total.start() < b for a, b in taken):
+                out.append(Candidate(LABEL, total.start(), total.end(), PARTS_RULE, {"value": value}))
+                taken.append(total.span())
     return out

@@ -122,7 +122,8 @@ class Pipeline:
                         found += score.assign_measures(run_field(label, labelled), region, finder)
                     elif label == "sample_size":
                         counts = run_field(label, labelled)
-                        found += counts + sample_size.list_items(counts, region, self.book.macros)
+                        counts += sample_size.list_items(counts, region, self.book.macros)
+                        found += counts + sample_size.parts_of_totals(counts, labelled, self.book.macros)
                     elif label == "dose":
                         doses = run_field(label, labelled)
                         found += doses + dose.list_items(doses, region, self.book.macros)
