@@ -306,6 +306,11 @@ MORE_NEGATIVES = [
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
 TUNED_PHRASINGS = [
+    ("follow_up", "Follow-up therefore ranged from 9 to 30 months.", "9 to 30 months", dict(low=9.0, high=30.0)),
+    ("follow_up", "The safety observation lasts 18 months.", "18 months", dict(value=18.0)),
+    ("follow_up", "All of them were re-examined after 30 months.", "30 months", dict(value=30.0)),
+    ("follow_up", "Two trials compared marrow cells with sham over 9 months.", "9 months", dict(value=9.0)),
+    ("follow_up", "ODI fell to 20.1 at the final, 18-month visit.", "18-month", dict(value=18.0)),
     # parts that add up to a total are group sizes
     ("sample_size", "That left 58 in the per-protocol set: 20 low-dose, 19 high-dose and 19 sham.", "19", dict(value=19)),
     ("sample_size", "So 47 were treated: 30 at one level and 17 at two levels.", "17", dict(value=17)),
@@ -431,6 +436,11 @@ TUNED_PHRASINGS = [
 
 
 TUNED_NEGATIVES = [
+    ("follow_up", "Four more had reached the 6-month visit."),
+    ("follow_up", "An interim analysis followed once half had reached the 3-month primary end point."),
+    ("follow_up", "Eleven of them had no 30-month data."),
+    ("follow_up", "Secondary: crossover [Time Frame: Month 3 to Month 9]"),
+    ("follow_up", "The model gave 0.05 QALYs over a 10-year time horizon."),
     ("sample_size", "There were 7 adverse events: 5 in the cell arm and 2 in the sham arm."),
     ("sample_size", "With an SD of 16 and 90% power, 36 cell and 18 sham patients gave enough power."),
     ("sample_size", "At 80% power the design required 31 evaluable patients per arm."),
@@ -579,6 +589,17 @@ def test_parts_are_group_sizes_only_when_they_add_up_to_the_total(extract_text):
     assert sorted(found) == [17, 30, 47]
     found = [m.value for m in extract_text("So 47 were treated: 30 at one level and 12 at two levels.") if m.field == "sample_size"]
     assert found == [47]
+
+
+@pytest.mark.parametrize("cell, span, values", [
+    ("mean 38 months (range 30–46)", "38 months (range 30–46)", dict(value=38.0, low=30.0, high=46.0)),
+    ("31 mo (8-60)", "31 mo (8-60)", dict(value=31.0, low=8.0, high=60.0)),
+    ("up to 4 y", "4 y", dict(value=48.0)),
+    ("5 years after injection", "5 years after injection", dict(value=60.0)),
+])
+def test_a_follow_up_column_reads_means_ranges_and_limits(extract_text, cell, span, values):
+    table = f"| Study | n | Follow-up |\n|---|---|---|\n| Lund 2017 | 24 | {cell} |\n"
+    check(extract_text(table), "follow_up", span, **values)
 
 
 def test_a_sentence_ending_in_a_colon_names_the_measure_of_the_table_below(extract_text):

@@ -41,6 +41,11 @@ class TableReader:
         self.amount = regex.compile(expand(r"^\s*(?:{AMOUNT_RANGE}|{AMOUNT})\s*$", m), regex.I)
         self.duration = regex.compile(expand(r"^\s*(?:{TIMEPOINT})\s*$", m), regex.I)  # "36 months", "Month 18"
         self.duration_lead = regex.compile(expand(r"^\s*(?P<d>{DURATION})(?=\s*[,;]\s)", m), regex.I)  # "24 weeks, with visits …"
+        # "mean 38 months (range 30–46)", "31 mo (8-60)", "up to 5 y", "5 years after injection"
+        self.duration_cell = regex.compile(expand(
+            r"^\s*(?:(?:mean|median|average|up\s+to|about|approx\.?|≥|>=)\s*)?(?P<d>{DURATION})"
+            r"(?:\s*\(\s*(?:range|IQR)?[:,]?\s*(?P<lo>{DEC})\s*(?:-|to)\s*(?P<hi>{DEC})(?:\s*(?:{DURATION_UNIT}))?\s*\))?"
+            r"(?:\s+(?:after|post|from)\s+[\w-]+(?:\s+[\w-]+)?)?\s*$", m), regex.I)
         self.plain_range = regex.compile(expand(r"^\s*{DEC}\s*(?:-|to)\s*{DEC}\s*$", m), regex.I)
         self.value_range = regex.compile(expand(
             r"^\s*(?P<value>{DEC})\s*[(\[]\s*(?:range[:,]?\s*)?(?P<low>{DEC})\s*(?:-|to|,)\s*(?P<high>{DEC})\s*[)\]]\s*$", m), regex.I)
@@ -119,6 +124,15 @@ class TableReader:
                                        "high": parse_number(vr.group("high")) * factor, "unit": "months"})]
                 elif unit and (self.number.match(value_text) or self.plain_range.match(value_text)):
                     q = parse_duration(f"{value_text} {unit.group(1)}")
+                elif cell_match := self.duration_cell.match(value_text):
+                    q = parse_duration(cell_match.group("d"))
+                    values = {"value": q.value, "low": q.low, "high": q.high, "unit": "months"}
+                    if cell_match.group("lo") and q.value is not None:
+                        factor = q.value / parse_number(regex.match(r"[\d.]+", cell_match.group("d").strip()).group())
+                        low, high = parse_number(cell_match.group("lo")) * factor, parse_number(cell_match.group("hi")) * factor
+                        if low <= q.value <= high:
+                            values["low"], values["high"] = low, high
+                    return [Candidate("follow_up", cell.start + cell_match.start("d"), cell.end, "fu.table_column", values)]
                 elif lead := self.duration_lead.match(value_text):
                     q = parse_duration(lead.group("d"))
                     return [Candidate("follow_up", cell.start + lead.start("d"), cell.start + lead.end("d"), "fu.table_column",
