@@ -146,6 +146,9 @@ NOT_DOSES = [
     "Lesions of 6×20 mm were made in the annulus.",
     "An 18G needle was used.",
     "Subcutaneous fat (about 4 g) was excised from the flank.",
+    "Female Lewis rats aged 14 weeks (250–280 g) were used.",
+    "Thirty millilitres of venous blood were drawn.",
+    "The human nucleus holds about 4 × 10^6 cells per cm³.",
     "Disc tissue removed at surgery (median 0.7 g) was digested overnight.",
 ]
 
@@ -306,6 +309,12 @@ MORE_NEGATIVES = [
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
 TUNED_PHRASINGS = [
+    # decimal commas, milli-units, powers of ten in lists, a range after 'of <carrier>'
+    ("dose", "Each level received 2,5 × 10^7 cells.", "2,5 × 10^7 cells", dict(value=2.5e7, unit="cells", per="level")),
+    ("dose", "Cells were suspended in 1,5 ml of saline.", "1,5 ml", dict(value=1.5, unit="mL")),
+    ("dose", "Rabbits first received 20 mU of chondroitinase ABC per disc.", "20 mU", dict(value=0.02, unit="U", per="disc")),
+    ("dose", "Discs were punctured and given 2 × 104 or 8 × 104 cells in 2 µL.", "2 × 104", dict(value=2e4, unit="cells")),
+    ("dose", "Surgeons used a mean of 1.4 cc of gel (range 0.5–2.2 cc).", "1.4 cc of gel (range 0.5–2.2 cc)", dict(value=1.4, low=0.5, high=2.2, unit="mL")),
     ("follow_up", "Follow-up therefore ranged from 9 to 30 months.", "9 to 30 months", dict(low=9.0, high=30.0)),
     ("follow_up", "The safety observation lasts 18 months.", "18 months", dict(value=18.0)),
     ("follow_up", "All of them were re-examined after 30 months.", "30 months", dict(value=30.0)),

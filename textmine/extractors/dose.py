@@ -63,7 +63,7 @@ def make_builder(book: RuleBook) -> Builder:
 def _parse(amount: str, unit_key: str) -> Quantity:
     if unit_key in units()["volume_to_ml"]:
         return parse_volume(amount, unit_key)
-    if unit_key in units()["mass_to_mg"] or unit_key in units()["activity_units"]:
+    if unit_key in units()["mass_to_mg"] or unit_key in units()["activity_units"] or unit_key in units()["milli_activity_units"]:
         return parse_mass(amount, unit_key)
     return parse_cells(amount)
 

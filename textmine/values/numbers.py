@@ -211,7 +211,7 @@ def _sci_regex() -> regex.Pattern:
         w = words()
         _SCI = regex.compile(
             rf"""^(?P<emant>\d+(?:\.\d+)?)[eE](?P<eexp>[+-]?\d+)$
-              |^(?:(?P<mant>\d+(?:\.\d+)?)\s*{w.times_class}\s*)?10\s*
+              |^(?:(?P<mant>\d+(?:\.\d+|,\d{{1,2}})?)\s*{w.times_class}\s*)?10\s*
                 (?:\^\s*(?P<caret>[+-]?\d+)
                   |(?P<sup>{w.superscript_class}+)
                   |\(\s*(?P<paren>[+-]?\d+)\s*\)
@@ -236,7 +236,7 @@ def parse_scientific(text: str, allow_mangled: bool = True) -> float:
         raise NumberFormatError(f"not scientific notation: {text!r}")
     if m.group("emant") is not None:
         return float(m.group("emant")) * 10 ** int(m.group("eexp"))
-    mant = float(m.group("mant")) if m.group("mant") else 1.0
+    mant = float(m.group("mant").replace(",", ".")) if m.group("mant") else 1.0  # "1,5 × 10^7": a decimal comma
     if m.group("mangled") is not None:
         lo, hi = words().mangled_exponent_range
         exp = int(m.group("mangled"))

@@ -128,6 +128,10 @@ def parse_mass(text: str, unit_text: str | None = None) -> Quantity:
     """A mass in mg ("5 mg", "10 µg" → 0.01) or an activity in U/IU ("1.25 U")."""
     number, unit_text = _split_unit(text, unit_text)
     activity = units()["activity_units"]
+    milli = units().get("milli_activity_units", {})
+    if unit_text in milli:  # "10 mU" of chondroitinase ABC is 0.01 U
+        q = parse_mass(number, next(k for k, v in activity.items() if v == milli[unit_text]))
+        return Quantity(*(None if x is None else x / 1000 for x in (q.value, q.low, q.high)), q.unit)
     if unit_text in activity:
         parts = split_range(number)
         if parts:
