@@ -611,6 +611,11 @@ def test_a_follow_up_column_reads_means_ranges_and_limits(extract_text, cell, sp
     check(extract_text(table), "follow_up", span, **values)
 
 
+def test_a_list_of_doses_in_a_table_cell_shares_its_unit(extract_text):
+    table = "| Study | Dose |\n|---|---|\n| Hale 2014 | rhGDF-5, 5, 50 or 500 µg |\n"
+    assert sorted(m.value for m in extract_text(table) if m.field == "dose") == pytest.approx([0.005, 0.05, 0.5])
+
+
 def test_a_sentence_ending_in_a_colon_names_the_measure_of_the_table_below(extract_text):
     text = ("**Results.** Disc height index, % of the pre-injury value (mean ± SD):\n\n"
             "| Group | 4 weeks | 12 weeks |\n|---|---|---|\n| Cells | 91.2 ± 3.0 | 87.5 ± 4.4 |\n")

@@ -32,7 +32,7 @@ class TableReader:
     def __init__(self, book: RuleBook):
         data = load_json("tables.json", book.directory)
         self.headers = {k: regex.compile(v, regex.I) for k, v in data.items() if not k.startswith("_")}
-        m = book.macros
+        m = self.macros = book.macros
         self.count = regex.compile(expand(r"^\s*(?:{COUNT})\s*$", m), regex.I)
         tag = r"(?:\s+(?:analy[sz]ed|reviewed|evaluable|evaluated|completed|treated))?"
         # "24 (16/8)", "30/28", "100 (33/34/33); 83 analysed", "117 (100 reviewed)"
@@ -78,6 +78,7 @@ class TableReader:
                 found: list[Candidate] = []
                 for label in ("sample_size", "dose", "follow_up"):
                     found += run_field(label, region)
+                found += dose.list_items([c for c in found if c.field == "dose"], region, self.macros)
                 scores = run_field("score", region)
                 header_measure = (finder.measure_of(col_header) or (finder.measure_of(row_header) if col > 0 else None)
                                   or (caption_measure if col > 0 else None))
