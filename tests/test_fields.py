@@ -309,6 +309,13 @@ MORE_NEGATIVES = [
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
 TUNED_PHRASINGS = [
+    ("sample_size", "The trial enrolled ninety-six patients who had a positive discogram.", "ninety-six patients", dict(value=96)),
+    ("sample_size", "Ten mature ewes had degeneration induced with the enzyme.", "Ten mature ewes", dict(value=10)),
+    ("sample_size", "- Audit cohort = 44 pts, age 41 ± 11", "44 pts", dict(value=44)),
+    ("sample_size", "Patients: 184 with chronic low back pain.", "184", dict(value=184)),
+    ("sample_size", "Of the 30 treated, of whom 26 provided 12-month outcomes.", "26", dict(value=26)),
+    ("sample_size", "- PP n=39 (ADSC 26, HA 13).", "13", dict(value=13)),
+    ("sample_size", "Overall Number of Participants Analyzed: 16 / 17 / 15", "17", dict(value=17)),
     # decimal commas, milli-units, powers of ten in lists, a range after 'of <carrier>'
     ("dose", "Each level received 2,5 × 10^7 cells.", "2,5 × 10^7 cells", dict(value=2.5e7, unit="cells", per="level")),
     ("dose", "Cells were suspended in 1,5 ml of saline.", "1,5 ml", dict(value=1.5, unit="mL")),
@@ -445,6 +452,9 @@ TUNED_PHRASINGS = [
 
 
 TUNED_NEGATIVES = [
+    ("sample_size", "- Later fusion: 2 pts (at 8 and 15 mo)"),
+    ("sample_size", "Count of Participants: 6 (50.0%)"),
+    ("sample_size", "Forty patients had lumbar surgery within a year."),
     ("follow_up", "Four more had reached the 6-month visit."),
     ("follow_up", "An interim analysis followed once half had reached the 3-month primary end point."),
     ("follow_up", "Eleven of them had no 30-month data."),
