@@ -452,6 +452,8 @@ TUNED_PHRASINGS = [
 
 
 TUNED_NEGATIVES = [
+    ("score", "At 12 months their ODI had fallen by a mean of 22.4 ± 17.0 points and their VAS by 3.3 ± 2.5 cm."),
+    ("score", "Both oedema groups improved by 27.3 ± 22.1 mm and 25.0 ± 20.4 mm."),
     ("sample_size", "- Later fusion: 2 pts (at 8 and 15 mo)"),
     ("sample_size", "Count of Participants: 6 (50.0%)"),
     ("sample_size", "Forty patients had lumbar surgery within a year."),
@@ -624,6 +626,19 @@ def test_a_follow_up_column_reads_means_ranges_and_limits(extract_text, cell, sp
 def test_a_list_of_doses_in_a_table_cell_shares_its_unit(extract_text):
     table = "| Study | Dose |\n|---|---|\n| Hale 2014 | rhGDF-5, 5, 50 or 500 µg |\n"
     assert sorted(m.value for m in extract_text(table) if m.field == "dose") == pytest.approx([0.005, 0.05, 0.5])
+
+
+def test_a_range_under_a_confidence_interval_caption_is_not_the_values_range(extract_text):
+    table = ("**Table 2.** Pain by arm, mean (95% CI)\n\n"
+             "| | Cells (n = 30) | Sham (n = 15) |\n|---|---|---|\n"
+             "| NRS, 12 months | 3.4 (2.8–4.0) | 5.1 (4.3–5.9) |\n")
+    found = [m for m in extract_text(table) if m.field == "score"]
+    assert [(m.value, m.low, m.high, m.measure) for m in found] == [(3.4, None, None, "NRS"), (5.1, None, None, "NRS")]
+
+
+def test_a_decimal_is_never_cut_short_before_a_unit(extract_text):
+    found = [m for m in extract_text("At 6 months the VAS was 3.8 ± 2.7 cm.") if m.field == "score"]
+    assert [(m.value, m.sd) for m in found] in ([], [(3.8, 2.7)])
 
 
 def test_a_sentence_ending_in_a_colon_names_the_measure_of_the_table_below(extract_text):

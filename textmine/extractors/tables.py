@@ -28,6 +28,9 @@ def _exponent(text: str) -> int:
     return int("".join(words().superscripts.get(ch, ch) for ch in text))
 
 
+_CI = regex.compile(r"\b(?:95\s*%\s*CI|CI\s*95\s*%|confidence\s+intervals?)\b", regex.I)
+
+
 class TableReader:
     def __init__(self, book: RuleBook):
         data = load_json("tables.json", book.directory)
@@ -95,6 +98,10 @@ class TableReader:
                     for c in found:
                         if c.field == "score" and "value" in c.values and c.values.get("sd") is None and sd and not sd.group("sd"):
                             c.values["sd"] = parse_number(sd.group("value"))
+                if _CI.search(caption) or _CI.search(col_header) or _CI.search(row_header):
+                    for c in found:  # "7.1 (6.7–7.5)" under "mean (95% CI)": the range is a confidence interval
+                        if c.field == "score" and c.values.get("value") is not None:
+                            c.values["low"] = c.values["high"] = None
                 per = self.headers["per_from_header"].search(col_header)
                 if per:  # "Cells per disc (× 10^6)", "Volume per disc (µL)"
                     for c in found:
