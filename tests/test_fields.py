@@ -309,6 +309,11 @@ MORE_NEGATIVES = [
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
 TUNED_PHRASINGS = [
+    ("sample_size", "It included three hundred and ten patients who had radicular pain.", "three hundred and ten patients", dict(value=310)),
+    ("sample_size", "We reviewed the charts of 64 patients who had received 2 mL of concentrate.", "64 patients", dict(value=64)),
+    ("sample_size", "At 5 years, 27 ADCT and 25 control patients attended the last visit.", "27", dict(value=27)),
+    ("sample_size", "Of the 98 patients, 87 attended the final visit.", "87", dict(value=87)),
+    ("sample_size", "Trial size ranged from 36 participants in one study to 118 in another.", "118", dict(value=118)),
     ("sample_size", "The trial enrolled ninety-six patients who had a positive discogram.", "ninety-six patients", dict(value=96)),
     ("sample_size", "Ten mature ewes had degeneration induced with the enzyme.", "Ten mature ewes", dict(value=10)),
     ("sample_size", "- Audit cohort = 44 pts, age 41 ± 11", "44 pts", dict(value=44)),

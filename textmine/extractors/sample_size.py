@@ -39,7 +39,7 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
 
 LIST_RULE = "ss.labelled_list"
 LIST_REACH = 150  # characters before a count searched for the arms listed with it
-_NOT_BEFORE_LIST = regex.compile(r"(?:\b(?:of|than|aged|to|from|between|and|or|at|in|on|by|for)|[\d=/<>±])\s*$", regex.I)
+_NOT_BEFORE_LIST = regex.compile(r"(?:\b(?:of|than|aged|to|from|between|at|in|on|by|for)|[\d=/<>±])\s*$", regex.I)
 _LISTS: dict[str, tuple[regex.Pattern, regex.Pattern, regex.Pattern]] = {}
 
 
