@@ -193,7 +193,7 @@ def _block_index(document: Document, offset: int) -> int:
 def _header_lines_above(text: str, start: int) -> int:
     """Where the contiguous non-blank lines right above ``start`` begin (at most
     ``score.FLAT_HEADER_LINES`` of them): where a flattened table's header may sit."""
-    pos = start
+    pos = text.rfind("\n", 0, start) + 1  # the start of the block's first line (it may be indented)
     for _ in range(score.FLAT_HEADER_LINES):
         line_start = text.rfind("\n", 0, max(pos - 1, 0)) + 1
         if pos <= 0 or not text[line_start:pos].strip():
