@@ -309,6 +309,13 @@ MORE_NEGATIVES = [
 
 # Phrasings learned from later rounds of tune documents (written afresh here, not copied from them).
 TUNED_PHRASINGS = [
+    ("follow_up", "At 9 months, the end of that trial, NRS was 4.0 with PRP.", "9 months", dict(value=9.0)),
+    ("follow_up", "They saw no gain in ODI at week 30, their final assessment.", "week 30", dict(value=30 * 12 / 52)),
+    ("follow_up", "Patients were re-examined after a median of 6.3 years (range 5.0–7.9 years).", "6.3 years (range 5.0–7.9 years)", dict(value=75.6, low=60.0, high=94.8)),
+    ("follow_up", "They were reassessed at 1 month and, for the last time, 4 months after the final dose.", "4 months", dict(value=4.0)),
+    ("follow_up", "During a follow-up that ranged from eleven to thirty months, most avoided surgery.", "eleven to thirty months", dict(low=11.0, high=30.0)),
+    ("follow_up", "Hale and colleagues explanted their discs after 10 weeks.", "10 weeks", dict(value=10 * 12 / 52)),
+    ("follow_up", "Goats were degenerated and examined after 14 and 22 weeks, four goats at each time.", "22 weeks", dict(value=22 * 12 / 52)),
     ("sample_size", "It included three hundred and ten patients who had radicular pain.", "three hundred and ten patients", dict(value=310)),
     ("sample_size", "We reviewed the charts of 64 patients who had received 2 mL of concentrate.", "64 patients", dict(value=64)),
     ("sample_size", "At 5 years, 27 ADCT and 25 control patients attended the last visit.", "27", dict(value=27)),
@@ -457,6 +464,10 @@ TUNED_PHRASINGS = [
 
 
 TUNED_NEGATIVES = [
+    ("follow_up", "Three patients went on to surgery, a median of 11 months after the injection."),
+    ("follow_up", "The report kept only patients followed for two years or more."),
+    ("follow_up", "A trial planned to recruit over 18 months will begin next year."),
+    ("follow_up", "Their sciatica had lasted 10 to 120 days."),
     ("score", "At 12 months their ODI had fallen by a mean of 22.4 ± 17.0 points and their VAS by 3.3 ± 2.5 cm."),
     ("score", "Both oedema groups improved by 27.3 ± 22.1 mm and 25.0 ± 20.4 mm."),
     ("sample_size", "- Later fusion: 2 pts (at 8 and 15 mo)"),
@@ -621,6 +632,7 @@ def test_parts_are_group_sizes_only_when_they_add_up_to_the_total(extract_text):
     ("mean 38 months (range 30–46)", "38 months (range 30–46)", dict(value=38.0, low=30.0, high=46.0)),
     ("31 mo (8-60)", "31 mo (8-60)", dict(value=31.0, low=8.0, high=60.0)),
     ("up to 4 y", "4 y", dict(value=48.0)),
+    ("mean 9.1 ± 3.0 months", "9.1 ± 3.0 months", dict(value=9.1, sd=3.0)),
     ("5 years after injection", "5 years after injection", dict(value=60.0)),
 ])
 def test_a_follow_up_column_reads_means_ranges_and_limits(extract_text, cell, span, values):

@@ -46,7 +46,7 @@ class TableReader:
         self.duration_lead = regex.compile(expand(r"^\s*(?P<d>{DURATION})(?=\s*[,;]\s)", m), regex.I)  # "24 weeks, with visits …"
         # "mean 38 months (range 30–46)", "31 mo (8-60)", "up to 5 y", "5 years after injection"
         self.duration_cell = regex.compile(expand(
-            r"^\s*(?:(?:mean|median|average|up\s+to|about|approx\.?|≥|>=)\s*)?(?P<d>{DURATION})"
+            r"^\s*(?:(?:mean|median|average|up\s+to|about|approx\.?|≥|>=)\s*)?(?P<d>{DURATION}|{DEC}(?=\s*(?:±|\+/-)\s*{DEC}\s*(?:{DURATION_UNIT})))(?:\s*(?:±|\+/-)\s*(?P<sd>{DEC})\s*(?P<u>{DURATION_UNIT}))?"
             r"(?:\s*\(\s*(?:range|IQR)?[:,]?\s*(?P<lo>{DEC})\s*(?:-|to)\s*(?P<hi>{DEC})(?:\s*(?:{DURATION_UNIT}))?\s*\))?"
             r"(?:\s+(?:after|post|from)\s+[\w-]+(?:\s+[\w-]+)?)?\s*$", m), regex.I)
         self.plain_range = regex.compile(expand(r"^\s*{DEC}\s*(?:-|to)\s*{DEC}\s*$", m), regex.I)
@@ -133,8 +133,10 @@ class TableReader:
                 elif unit and (self.number.match(value_text) or self.plain_range.match(value_text)):
                     q = parse_duration(f"{value_text} {unit.group(1)}")
                 elif cell_match := self.duration_cell.match(value_text):
-                    q = parse_duration(cell_match.group("d"))
+                    q = parse_duration(cell_match.group("d") + (" " + cell_match.group("u") if cell_match.group("u") else ""))
                     values = {"value": q.value, "low": q.low, "high": q.high, "unit": "months"}
+                    if cell_match.group("sd") and q.value is not None:  # "mean 9.1 ± 3.0 months"
+                        values["sd"] = parse_number(cell_match.group("sd")) * duration_factor(cell_match.group("u"))
                     if cell_match.group("lo") and q.value is not None:
                         factor = q.value / parse_number(regex.match(r"[\d.]+", cell_match.group("d").strip()).group())
                         low, high = parse_number(cell_match.group("lo")) * factor, parse_number(cell_match.group("hi")) * factor
