@@ -23,6 +23,7 @@ class _Rules:
     distributors: tuple[regex.Pattern, ...]
     attached: tuple[regex.Pattern, ...]
     clause_break: regex.Pattern
+    fronted_clause: regex.Pattern
     total_before: regex.Pattern
     total_after: regex.Pattern
     vehicle_of_own_per: regex.Pattern
@@ -39,7 +40,7 @@ def _rules() -> _Rules:
         _RULES = _Rules(
             tuple(compile_(e["pattern"]) for e in data["distributors"]),
             tuple(compile_(e["pattern"]) for e in data["attached"]),
-            compile_(data["clause_break"]), compile_(data["total_before"]), compile_(data["total_after"]),
+            compile_(data["clause_break"]), compile_(data["fronted_clause"]), compile_(data["total_before"]), compile_(data["total_after"]),
             compile_(data["vehicle_of_own_per"]))
     return _RULES
 
@@ -74,15 +75,20 @@ def per_from_context(text: str, sentence: tuple[int, int], start: int, end: int)
 
 
 def _clause(text: str, sentence: tuple[int, int], offset: int) -> tuple[int, int]:
-    """The clause of the sentence around ``offset``: a semicolon or 'while' ends one."""
+    """The clause of the sentence around ``offset``: a semicolon, 'while' or ', so that' ends one,
+    and so does the comma closing a fronted 'After …,' clause."""
     s, e = sentence
     masked = _mask_parentheses(text[s:e])  # a break inside parentheses ends nothing outside them
     start, end = s, e
-    for m in _rules().clause_break.finditer(masked):
-        if s + m.end() <= offset:
-            start = s + m.end()
-        elif s + m.start() >= offset:
-            end = s + m.start()
+    breaks = [m.span() for m in _rules().clause_break.finditer(masked)]
+    fronted = _rules().fronted_clause.match(masked)  # "After 1 mL of lidocaine had been infiltrated, …"
+    if fronted is not None:
+        breaks = sorted([*breaks, (fronted.end() - 1, fronted.end())])
+    for b_start, b_end in breaks:
+        if s + b_end <= offset:
+            start = s + b_end
+        elif s + b_start >= offset:
+            end = s + b_start
             break
     return start, end
 

@@ -98,36 +98,46 @@ def parts_of_totals(candidates: list[Candidate], region: Region, macros: dict[st
     taken = [(c.start, c.end) for c in candidates]
     known = {c.start: c for c in candidates}
     out: list[Candidate] = []
-    windows = region.windows if region.windows is not None else ((region.start, region.end),)
-    for w_start, w_end in windows:
-        for total in count.finditer(region.text, w_start, w_end):
-            try:
-                value = parse_count(total.group())
-            except NumberFormatError:
-                continue
-            s_end = region.sentence_of(total.start())[1]
-            m = after.match(region.text, total.end(), s_end)
-            if m is None:
-                continue
-            grouped = total.start() in known or verb.search(m.group("gap")) \
-                or verb.search(region.text, max(region.sentence_of(total.start())[0], total.start() - 30), total.start())
-            items, pos = [], m.start("parts")
-            for piece in separator.split(m.group("parts")):
-                pos = region.text.index(piece, pos)
-                items.append(part.match(region.text, pos, pos + len(piece)))
-                pos += len(piece)
-            try:
-                values = [parse_count(x.group("n")) for x in items]
-            except (NumberFormatError, AttributeError):
-                continue
-            if not grouped or len(values) < 2 or sum(values) != value:
-                continue
-            for x, v in zip(items, values):
-                s, e = x.span("n")
-                if not any(a < e and s < b for a, b in taken):
-                    out.append(Candidate(LABEL, s, e, PARTS_RULE, {"value": v}))
-                    taken.append((s, e))
-            if not any(a < total.end() and total.start() < b for a, b in taken):
-                out.append(Candidate(LABEL, total.start(), total.end(), PARTS_RULE, {"value": value}))
-                taken.append(total.span())
+    if region.numbers is not None:  # where numbers start (the prefilter's scan): cheaper than a regex search
+        totals = (m for pos in region.numbers if (m := count.match(region.text, pos)) is not None)
+    else:
+        windows = region.windows if region.windows is not None else ((region.start, region.end),)
+        totals = (m for w_start, w_end in windows for m in count.finditer(region.text, w_start, w_end))
+    for total in totals:
+        follows = region.text[total.end():total.end() + 64]
+        if ":" not in follows and "," not in follows:
+            continue  # the parts follow a colon or a comma
+        s_start = region.sentence_of(total.start())[0]
+        if total.start() not in known and not verb.search(region.text, max(s_start, total.start() - 30), total.start()) \
+                and not verb.search(region.text, total.end(), total.end() + 64):
+            continue  # no grouping verb near: not a total that is split
+        try:
+            value = parse_count(total.group())
+        except NumberFormatError:
+            continue
+        s_end = region.sentence_of(total.start())[1]
+        m = after.match(region.text, total.end(), s_end)
+        if m is None:
+            continue
+        grouped = total.start() in known or verb.search(m.group("gap")) \
+            or verb.search(region.text, max(region.sentence_of(total.start())[0], total.start() - 30), total.start())
+        items, pos = [], m.start("parts")
+        for piece in separator.split(m.group("parts")):
+            pos = region.text.index(piece, pos)
+            items.append(part.match(region.text, pos, pos + len(piece)))
+            pos += len(piece)
+        try:
+            values = [parse_count(x.group("n")) for x in items]
+        except (NumberFormatError, AttributeError):
+            continue
+        if not grouped or len(values) < 2 or sum(values) != value:
+            continue
+        for x, v in zip(items, values):
+            s, e = x.span("n")
+            if not any(a < e and s < b for a, b in taken):
+                out.append(Candidate(LABEL, s, e, PARTS_RULE, {"value": v}))
+                taken.append((s, e))
+        if not any(a < total.end() and total.start() < b for a, b in taken):
+            out.append(Candidate(LABEL, total.start(), total.end(), PARTS_RULE, {"value": value}))
+            taken.append(total.span())
     return out

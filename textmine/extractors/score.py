@@ -259,6 +259,9 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 FLAT_HEADER_LINES = 6  # lines above a flattened table row searched for its header
+_ROW_LABEL = regex.compile(r"\s*[A-Za-z]")
+_LABEL_ENDS_SENTENCE = regex.compile(r"[.;:]\s*$")
+_DATA_LINE = regex.compile(r"±\s*\d")  # a line of values, not a header
 
 
 def _flattened_rows(candidates: list[Candidate], region: Region, finder: MeasureFinder) -> list[Candidate]:
@@ -277,8 +280,8 @@ def _flattened_rows(candidates: list[Candidate], region: Region, finder: Measure
         line_end = region.end if line_end < 0 or line_end > region.end else line_end
         values.sort(key=lambda c: c.start)
         label = text[line_start:values[0].start]
-        if len(values) < 2 or not regex.match(r"\s*[A-Za-z]", label) or finder.find(text, line_start, line_end) \
-                or regex.search(r"[.;:]\s*$", label):
+        if len(values) < 2 or not _ROW_LABEL.match(label) or finder.find(text, line_start, line_end) \
+                or _LABEL_ENDS_SENTENCE.search(label):
             continue
         pos = line_start - 1  # the header may sit in the block above (a caption or heading line)
         for _ in range(FLAT_HEADER_LINES):
@@ -286,7 +289,7 @@ def _flattened_rows(candidates: list[Candidate], region: Region, finder: Measure
             if pos <= 0 or not text[above:pos].strip():
                 break
             names = finder.find(text, above, pos)
-            if names and not regex.search(r"±\s*\d", text[above:pos]) and (len(names) == len(values) or len({n.measure for n in names}) == 1):
+            if names and not _DATA_LINE.search(text, above, pos) and (len(names) == len(values) or len({n.measure for n in names}) == 1):
                 for k, c in enumerate(values):
                     c.values["measure"] = names[k].measure if len(names) == len(values) else names[0].measure
                     out.append(c)

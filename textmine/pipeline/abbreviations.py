@@ -122,7 +122,18 @@ def is_formula(short: str, long: str) -> bool:
     >>> is_formula("DHI", "disc height index")
     False
     """
-    return regex.search(rf"(?<!\w){regex.escape(short)}(?!\w)", long) is not None
+    # plain string search: compiling a pattern for every new short form cost more than the rest
+    start = long.find(short)
+    while start >= 0:
+        end = start + len(short)
+        if (start == 0 or not _is_word(long[start - 1])) and (end == len(long) or not _is_word(long[end])):
+            return True
+        start = long.find(short, start + 1)
+    return False
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def could_define(short: str, long: str) -> bool:
