@@ -633,6 +633,7 @@ def test_parts_are_group_sizes_only_when_they_add_up_to_the_total(extract_text):
     ("31 mo (8-60)", "31 mo (8-60)", dict(value=31.0, low=8.0, high=60.0)),
     ("up to 4 y", "4 y", dict(value=48.0)),
     ("mean 9.1 ± 3.0 months", "9.1 ± 3.0 months", dict(value=9.1, sd=3.0)),
+    ("two years (range 1–3)", "two years (range 1–3)", dict(value=24.0)),  # a number word: no crash, no range
     ("5 years after injection", "5 years after injection", dict(value=60.0)),
 ])
 def test_a_follow_up_column_reads_means_ranges_and_limits(extract_text, cell, span, values):

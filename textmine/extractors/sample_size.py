@@ -39,8 +39,7 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
 
 LIST_RULE = "ss.labelled_list"
 LIST_REACH = 150  # characters before a count searched for the arms listed with it
-_NOT_BEFORE_LIST = regex.compile(r"(?:\b(?:of|than|aged|to|from|between|at|in|on|by|for)|[\d=/<>±])\s*$", regex.I)
-_LISTS: dict[str, tuple[regex.Pattern, regex.Pattern, regex.Pattern]] = {}
+_LISTS: dict[str, tuple[regex.Pattern, ...]] = {}
 
 
 def list_items(candidates: list[Candidate], region: Region, macros: dict[str, str]) -> list[Candidate]:
@@ -51,8 +50,9 @@ def list_items(candidates: list[Candidate], region: Region, macros: dict[str, st
     if key not in _LISTS:
         _LISTS[key] = (regex.compile(expand("{SS_LIST_BEFORE}", macros), regex.I),
                        regex.compile(expand("{SS_LIST_SEP}", macros), regex.I),
-                       regex.compile(expand("(?:{COUNT})", macros), regex.I))
-    before, sep, count = _LISTS[key]
+                       regex.compile(expand("(?:{COUNT})", macros), regex.I),
+                       regex.compile(expand("{SS_LIST_NOT_AFTER}", macros), regex.I))
+    before, sep, count, not_after = _LISTS[key]
     taken = [(c.start, c.end) for c in candidates]
     out: list[Candidate] = []
     for c in candidates:
@@ -60,7 +60,7 @@ def list_items(candidates: list[Candidate], region: Region, macros: dict[str, st
             continue
         s0 = max(region.sentence_of(c.start)[0], c.start - LIST_REACH)
         m = before.search(region.text, s0, c.start)
-        if m is None or _NOT_BEFORE_LIST.search(region.text, s0, m.start("items")):
+        if m is None or not_after.search(region.text, s0, m.start("items")):
             continue
         pos = m.start("items")
         for piece in sep.split(m.group("items")):

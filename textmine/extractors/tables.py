@@ -15,7 +15,7 @@ from textmine.document import Block, Cell
 from textmine.extractors import dose, follow_up, sample_size, score
 from textmine.extractors.engine import Candidate, Region, resolve_overlaps
 from textmine.rulebook import RuleBook, expand, load_json
-from textmine.values.numbers import NumberFormatError, parse_number
+from textmine.values.numbers import NumberFormatError, first_number, parse_number
 from textmine.values.quantities import duration_factor, normalise_per, parse_cells, parse_duration, parse_volume
 
 RunField = Callable[[str, Region], list[Candidate]]
@@ -26,9 +26,6 @@ def _exponent(text: str) -> int:
     from textmine.values.numbers import words
 
     return int("".join(words().superscripts.get(ch, ch) for ch in text))
-
-
-_CI = regex.compile(r"\b(?:95\s*%\s*CI|CI\s*95\s*%|confidence\s+intervals?)\b", regex.I)
 
 
 class TableReader:
@@ -98,7 +95,8 @@ class TableReader:
                     for c in found:
                         if c.field == "score" and "value" in c.values and c.values.get("sd") is None and sd and not sd.group("sd"):
                             c.values["sd"] = parse_number(sd.group("value"))
-                if _CI.search(caption) or _CI.search(col_header) or _CI.search(row_header):
+                ci = self.headers["confidence_interval"]
+                if ci.search(caption) or ci.search(col_header) or ci.search(row_header):
                     for c in found:  # "7.1 (6.7–7.5)" under "mean (95% CI)": the range is a confidence interval
                         if c.field == "score" and c.values.get("value") is not None:
                             c.values["low"] = c.values["high"] = None
@@ -137,8 +135,9 @@ class TableReader:
                     values = {"value": q.value, "low": q.low, "high": q.high, "unit": "months"}
                     if cell_match.group("sd") and q.value is not None:  # "mean 9.1 ± 3.0 months"
                         values["sd"] = parse_number(cell_match.group("sd")) * duration_factor(cell_match.group("u"))
-                    if cell_match.group("lo") and q.value is not None:
-                        factor = q.value / parse_number(regex.match(r"[\d.]+", cell_match.group("d").strip()).group())
+                    lead_number = first_number(cell_match.group("d"))  # None for "two years": no range is read
+                    if cell_match.group("lo") and q.value is not None and lead_number:
+                        factor = q.value / lead_number
                         low, high = parse_number(cell_match.group("lo")) * factor, parse_number(cell_match.group("hi")) * factor
                         if low <= q.value <= high:
                             values["low"], values["high"] = low, high
