@@ -669,3 +669,44 @@ def test_a_second_count_after_received_is_an_arm_only_when_no_verb_follows(extra
     """'64 patients received the enzyme and 61 a sham injection' names two arms; here 2 is an event count."""
     found = extract_text("Eight patients received 3 mL and 2 had a repeat injection.")
     assert [m.value for m in found if m.field == "sample_size"] == [8]
+
+
+EVENT_CLAUSES = [
+    # (text, the sample sizes expected: a count in a clause that tells of an event is dropped)
+    ("Seven patients (five cell, two sham) had more leg pain for a week after the procedure.", []),
+    ("Paracetamol as rescue medication was taken by 14 patients during the first month.", []),
+    ("Eight cell-arm patients and five controls missed the final visit.", []),
+    ("Two hospitals enrolled 40 patients; 3 patients later needed fusion surgery.", [40]),
+    ("Four patients in the low-dose arm withdrew, so 36 patients were analysed.", [36]),
+    ("Of the 48 patients, six reported a headache after the injection.", [48]),
+    ("All 16 sheep recovered from surgery and reached the end point.", [16]),
+    ("Five rats per group were killed at each time point.", [5]),
+    ("Thirty patients (mean age 44 years; 12 women) were enrolled, and two of them dropped out.", [30]),
+    ("2 Patients and methods", []),
+    ("The safety board met after the first 12 participants had been treated.", []),
+    ("Most earlier studies had fewer than 20 animals.", []),
+    ("Of the 52 participants, 29 were women.", [52]),
+]
+
+
+@pytest.mark.parametrize("text, values", EVENT_CLAUSES, ids=[c[0][:40] for c in EVENT_CLAUSES])
+def test_a_count_in_a_clause_about_an_event_is_not_a_sample_size(extract_text, text, values):
+    assert [m.value for m in only(extract_text(text), "sample_size")] == values
+
+
+@pytest.mark.parametrize("header, cell, value", [
+    ("Necropsy", "week 26", 6.0),
+    ("Harvests (weeks after injection)", "3 and 9", 2.08),
+    ("Killed at (weeks)", "6 or 12", 2.77),
+    ("End of observation", "2, 4 and 8 wk", 1.85),
+    ("Survival after treatment", "12 weeks", 2.77),
+    ("Time to last visit, months, median (range)", "13.1 (12.0–15.2)", 13.1),
+])
+def test_an_end_point_column_gives_the_last_time_as_follow_up(extract_text, header, cell, value):
+    table = f"| Group | Rats | {header} |\n|---|---|---|\n| Low dose | 10 | {cell} |\n"
+    assert [m.value for m in extract_text(table) if m.field == "follow_up"] == [pytest.approx(value, rel=0.01)]
+
+
+def test_a_row_label_listing_harvest_weeks_is_not_a_follow_up(extract_text):
+    table = "| Harvest time | Cells | Saline |\n|---|---|---|\n| Weeks 2 and 4 | present | absent |\n"
+    assert [m for m in extract_text(table) if m.field == "follow_up"] == []

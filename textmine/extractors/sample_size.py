@@ -141,3 +141,49 @@ def parts_of_totals(candidates: list[Candidate], region: Region, macros: dict[st
             out.append(Candidate(LABEL, total.start(), total.end(), PARTS_RULE, {"value": value}))
             taken.append(total.span())
     return out
+
+
+EVENT_RULES = frozenset({"ss.count_population", LIST_RULE})
+_CLAUSES: dict[str, tuple[regex.Pattern, ...]] = {}
+_WHOLE = regex.compile(r"\b(?:(?:of|among|amongst)\s+(?:the\s+|all\s+|these\s+|those\s+|our\s+)?|all\s+|(?:the\s+)?(?:other|remaining)\s+)$", regex.I)
+_PER_GROUP = regex.compile(r"\b(?:each|every|per)\s+(?:group|arm|cohort)\b", regex.I)
+
+
+def event_clauses(candidates: list[Candidate], region: Region, macros: dict[str, str]) -> list[Candidate]:
+    """Drop a bare count of subjects ("Six patients", "two goats") whose clause tells of an event
+    and says nothing of enrolment or analysis: "Six patients (four PRP, two saline) had increased
+    back pain", "Rescue tramadol was taken at least once by 21 patients". A denominator ("of the
+    21 patients, ...") is kept. Clauses end at ';', ': ', a dash and ', so'/', leaving' (data)."""
+    key = macros["SS_EVENT_CUE"]
+    if key not in _CLAUSES:
+        _CLAUSES[key] = tuple(regex.compile(expand("{%s}" % name, macros), regex.I)
+                              for name in ("SS_CLAUSE_BREAK", "SS_EVENT_CUE", "SS_SAMPLE_CUE"))
+    breaks, event, sample = _CLAUSES[key]
+    out = []
+    for c in candidates:
+        if c.rule in EVENT_RULES and _event_clause(c, region, breaks, event, sample):
+            continue
+        out.append(c)
+    return out
+
+
+def _event_clause(c: Candidate, region: Region, breaks: regex.Pattern, event: regex.Pattern, sample: regex.Pattern) -> bool:
+    s_start, s_end = region.sentence_of(c.start)
+    text = region.text
+    if _WHOLE.search(text, max(s_start, c.start - 30), c.start) or _PER_GROUP.search(text, c.start, c.end):
+        return False
+    start, end = s_start, s_end
+    for m in breaks.finditer(text, s_start, s_end):
+        if _depth(text, s_start, m.start()):
+            continue  # a break inside brackets: "(mean age 41 years; 19 women)"
+        if m.end() <= c.start:
+            start = m.end()
+        elif m.start() >= c.end:
+            end = m.start()
+            break
+    return event.search(text, start, end) is not None and sample.search(text, start, end) is None
+
+
+def _depth(text: str, start: int, end: int) -> int:
+    """How many round brackets are open at ``end`` (counting from ``start``)."""
+    return max(text.count("(", start, end) - text.count(")", start, end), 0)

@@ -46,6 +46,9 @@ class TableReader:
             r"^\s*(?:(?:mean|median|average|up\s+to|about|approx\.?|≥|>=)\s*)?(?P<d>{DURATION}|{DEC}(?=\s*(?:±|\+/-)\s*{DEC}\s*(?:{DURATION_UNIT})))(?:\s*(?:±|\+/-)\s*(?P<sd>{DEC})\s*(?P<u>{DURATION_UNIT}))?"
             r"(?:\s*\(\s*(?:range|IQR)?[:,]?\s*(?P<lo>{DEC})\s*(?:-|to)\s*(?P<hi>{DEC})(?:\s*(?:{DURATION_UNIT}))?\s*\))?"
             r"(?:\s+(?:after|post|from)\s+[\w-]+(?:\s+[\w-]+)?)?\s*$", m), regex.I)
+        # "4 and 6 wk", "2, 4 and 6 weeks", "6 or 12" (unit in the header), "day 7, 14 and 28": the last time is the end
+        self.duration_list = regex.compile(expand(
+            r"^\s*(?:(?P<u1>{DURATION_UNIT})\s*)?(?:{DEC}\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*))+(?P<last>{DEC})\s*(?P<u2>{DURATION_UNIT})?\s*$", m), regex.I)
         self.plain_range = regex.compile(expand(r"^\s*{DEC}\s*(?:-|to)\s*{DEC}\s*$", m), regex.I)
         self.value_range = regex.compile(expand(
             r"^\s*(?P<value>{DEC})\s*[(\[]\s*(?:range[:,]?\s*)?(?P<low>{DEC})\s*(?:-|to|,)\s*(?P<high>{DEC})\s*[)\]]\s*$", m), regex.I)
@@ -87,7 +90,7 @@ class TableReader:
                     scores, header_measure = [], None
                 found += score.assign_measures(scores, region, finder, header_measure)
                 if not found:
-                    found += self._by_header(folded, cell, col_header, header_measure, region)
+                    found += self._by_header(folded, cell, col_header, header_measure, region, row_label=col == 0)
                 if not found and col > 0:  # the row's first cell as header: "| Follow-up | 12 months |", "| Patients, n | 58 | 55 |"
                     found += self._by_header(folded, cell, row_header, header_measure, region)
                 if col + 1 in sd_columns and col + 1 < len(row):  # "| 31.2 | 14.8 |" under "PRP mean | PRP SD"
@@ -108,7 +111,8 @@ class TableReader:
                 out += found
         return resolve_overlaps(out)
 
-    def _by_header(self, folded: str, cell: Cell, col_header: str, measure: str | None, region: Region) -> list[Candidate]:
+    def _by_header(self, folded: str, cell: Cell, col_header: str, measure: str | None, region: Region,
+                   row_label: bool = False) -> list[Candidate]:
         value_text = folded[cell.start:cell.end]
         unit = self.headers["unit_from_header"].search(col_header)
         try:
@@ -142,6 +146,11 @@ class TableReader:
                         if low <= q.value <= high:
                             values["low"], values["high"] = low, high
                     return [Candidate("follow_up", cell.start + cell_match.start("d"), cell.end, "fu.table_column", values)]
+                elif not row_label and (times := self.duration_list.match(value_text)) \
+                        and (times.group("u1") or times.group("u2") or unit):  # a row label's list is the row's timepoints
+                    factor = duration_factor(times.group("u1") or times.group("u2") or unit.group(1))
+                    return [Candidate("follow_up", cell.start, cell.end, "fu.table_column",
+                                      {"value": parse_number(times.group("last")) * factor, "unit": "months"})]
                 elif lead := self.duration_lead.match(value_text):
                     q = parse_duration(lead.group("d"))
                     return [Candidate("follow_up", cell.start + lead.start("d"), cell.start + lead.end("d"), "fu.table_column",

@@ -123,6 +123,7 @@ class Pipeline:
                     elif label == "sample_size":
                         counts = run_field(label, labelled)
                         counts += sample_size.list_items(counts, region, self.book.macros)
+                        counts = sample_size.event_clauses(counts, region, self.book.macros)
                         found += counts + sample_size.parts_of_totals(counts, labelled, self.book.macros)
                     elif label == "dose":
                         doses = run_field(label, labelled)
