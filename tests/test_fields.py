@@ -89,6 +89,14 @@ DOSES = [
     ("Cells were suspended in 10 µL of saline and injected.", "10 µL", dict(value=0.01, unit="mL")),
     ("The carrier held 5 mg of hyaluronic acid.", "5 mg", dict(value=5.0, unit="mg")),
     ("A single dose of 1.25 U condoliase was injected.", "1.25 U", dict(value=1.25, unit="U")),
+    ("Cells given, median (IQR): 4.1 (3.0 to 5.2) × 10^7 cells", "4.1 (3.0 to 5.2) × 10^7 cells",
+     dict(value=41 * M, low=30 * M, high=52 * M, unit="cells")),
+    ("Each level got a mean of 3.5 (range 2.2–4.8) × 10^6 MSCs.", "3.5 (range 2.2–4.8) × 10^6 MSCs",
+     dict(value=3.5 * M, low=2.2 * M, high=4.8 * M)),
+    ("Cells per patient, mean (SD): 12.4 (3.1) × 10^6 cells", "12.4 (3.1) × 10^6 cells", dict(value=12.4 * M, sd=3.1 * M)),
+    ("Patients received on average (2.6 ± 0.9) × 10^7 cells.", "(2.6 ± 0.9) × 10^7 cells", dict(value=26 * M, sd=9 * M)),
+    ("Each disc got 95 ×10⁶ (SD 30 ×10⁶) nucleated cells.", "95 ×10⁶ (SD 30 ×10⁶) nucleated cells", dict(value=95 * M, sd=30 * M, per="disc")),
+    ("Two patients received 1.0 mL of 0.9% saline per segment.", "1.0 mL", dict(value=1.0, unit="mL", per="level")),
 ]
 
 
@@ -122,7 +130,7 @@ PERS = [
     ("Each disc got 1 mL of lysate, so that patients with three levels received 3 mL.", "3 mL", None),
     ("Pigs were given 2 × 10^6 cells into each of four lumbar discs.", "2 × 10^6 cells", "disc"),
     ("In each of them the treated discs kept their height after 8 × 10^5 cells.", "8 × 10^5 cells", None),
-    ("Every opened segment was filled with 4 × 10^6 cells.", "4 × 10^6 cells", "segment"),
+    ("Every opened segment was filled with 4 × 10^6 cells.", "4 × 10^6 cells", "level"),  # a segment is a level
     ("| Tanaka 2017 | 2.5 mL BMAC per level | 12 mo |", "2.5 mL", "level"),
     ("Ewes were dosed with 0.2 mg or 0.8 mg per disc of the growth factor.", "0.2 mg", "disc"),
     ("- PRP: 2.5 mL of leukocyte-poor platelet-rich plasma per level;", "2.5 mL", "level"),

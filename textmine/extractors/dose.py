@@ -26,11 +26,20 @@ def make_builder(book: RuleBook) -> Builder:
         unit_text = group(m, "unit")
         per = normalise_per(group(m, "per"))
         unit_key = fold(unit_text).strip() if unit_text else None
-        sd = None
+        sd = spread = None
         if group(m, "sd_amount") is not None:  # "23 ± 5 × 10^6 cells": mean and SD share the power of ten
             scale = m.group("scale")
             q = parse_cells(amount + scale)
             sd = parse_cells(m.group("sd_amount") + scale).value
+        elif group(m, "lo_amount") is not None:  # "1.9 (1.3 to 2.6) × 10^8 cells": the range shares it too
+            scale = m.group("scale")
+            q = parse_cells(amount + scale)
+            spread = parse_cells(m.group("lo_amount") + scale).value, parse_cells(m.group("hi_amount") + scale).value
+        elif group(m, "other") is not None:  # "27.6 (8.4) × 10^6 cells" with no word saying what 8.4 is
+            q = parse_cells(amount + m.group("scale"))
+        elif group(m, "sd_sci") is not None:  # "118 ×10⁶ (SD 41 ×10⁶) cells"
+            q = parse_cells(amount)
+            sd = parse_cells(m.group("sd_sci")).value
         elif unit_key is None:
             q = parse_cells(amount)
             if (q.value or q.low or 0) < MIN_BARE_CELLS:
@@ -41,7 +50,9 @@ def make_builder(book: RuleBook) -> Builder:
             per = per_from_context(region.text, region.sentence_of(start), start, end)
         values = _values(q, per)
         range_text = group(m, "range")
-        if range_text is None and q.value is not None and sd is None:
+        if spread is not None and q.value is not None and spread[0] <= q.value <= spread[1]:
+            values["low"], values["high"] = spread
+        elif range_text is None and q.value is not None:
             # "3.2E+07 (range 1.9E+07–4.6E+07)", "3 mL (range 1.5–4 mL)", "41×106 (IQR 28–55×106)"
             after = range_after.match(region.text, end, region.sentence_of(start)[1])
             if after is not None:
@@ -82,7 +93,7 @@ def list_items(candidates: list[Candidate], region: Region, macros: dict[str, st
     """The earlier items of a list that share a dose's unit: in "0.1, 0.5 and 1 million cells per
     disc" or "1, 2 or 4 mL of PRP", 0.1 and 0.5 (1 and 2) are doses too, scaled like the last item
     and given its unit and ``per``. An item with its own multiplier keeps it ("0.5 million or
-    5 million MPCs"). The list (``DOSE_LIST_BEFORE`` in ``patterns/macros.json``) must end in
+    5 million MPCs"); an item already found on its own takes the list's ``per`` if it has none. The list (``DOSE_LIST_BEFORE`` in ``patterns/macros.json``) must end in
     "and"/"or" right before the dose."""
     key = macros["DOSE_LIST_BEFORE"]
     if key not in _LISTS:
@@ -110,7 +121,13 @@ def list_items(candidates: list[Candidate], region: Region, macros: dict[str, st
             if own_scale and v.get("unit") != "cells":
                 continue
             value = parse_cells(it.group()).value if own_scale else parse_number(number.group()) * scale
-            if not value or not (1e-3 <= value / v["value"] <= 1e3) or any(a < e and s < b for a, b in taken):
+            if not value or not (1e-3 <= value / v["value"] <= 1e3):
+                continue
+            if any(a < e and s < b for a, b in taken):
+                for other in candidates:  # "0.5 million or 4 million MPCs per disc": the item found alone shares the per
+                    if other.start < e and s < other.end and other is not c and other.values.get("unit") == v.get("unit") \
+                            and other.values.get("per") is None and v.get("per"):
+                        other.values["per"] = v["per"]
                 continue
             out.append(Candidate(LABEL, s, e, LIST_RULE, _values(Quantity(value, None, None, v.get("unit")), v.get("per"))))
             taken.append((s, e))
