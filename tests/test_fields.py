@@ -134,6 +134,21 @@ PERS = [
     ("| Tanaka 2017 | 2.5 mL BMAC per level | 12 mo |", "2.5 mL", "level"),
     ("Ewes were dosed with 0.2 mg or 0.8 mg per disc of the growth factor.", "0.2 mg", "disc"),
     ("- PRP: 2.5 mL of leukocyte-poor platelet-rich plasma per level;", "2.5 mL", "level"),
+    # seventh session
+    ("Ewes received 2 million or 8 million MPCs per disc.", "2 million", "disc"),
+    ("The surgeon gave each exposed disc 4 × 10^5 cells in 10 µL.", "4 × 10^5 cells", "disc"),
+    ("Cells were mixed with 1 mL hyaluronan per level before injection.", "1 mL", "level"),
+    ("A disc given 3 × 10^5 MSCs kept more height.", "3 × 10^5 MSCs", "disc"),
+    ("Co5/6 and Co6/7 received 2 × 10^5 cells each.", "2 × 10^5 cells", "disc"),
+    ("Saline, 5 µL, was injected into each of L2-3 and L4-5.", "5 µL", "disc"),
+    ("The L2/3 and L3/4 discs of each dog received 1 × 10^6 cells.", "1 × 10^6 cells", "disc"),
+    ("Sheep received 6 × 10^6 cells per intervertebral disc.", "6 × 10^6 cells per intervertebral disc", "disc"),
+    ("The gel (0.4 mL) was injected into both discs.", "0.4 mL", "disc"),
+    ("Doses per disc were 2 × 10^5 (low) and 2 × 10^6 (high) cells.", "2 × 10^5", "disc"),
+    ("Each disc: 5 × 10^5 NPCs in 10 µL.", "10 µL", "disc"),
+    ("Each treated disc was given one of:\n\n- cells: 5 × 10^5 MSCs;\n- gel: 10 µL.", "10 µL", "disc"),
+    ("The stromal fraction, a median of 30 million cells, was injected into the painful discs.", "30 million cells", None),
+    ("The L4-L5 disc received 50 µL of carrier alone.", "50 µL", None),
     ("Three groups compared 1 mL of bone marrow concentrate (BMC) per disc with saline.", "1 mL", "disc"),
     ("Each punctured disc of the low- and high-dose groups was injected with 2 × 10^5 and 8 × 10^5 cells, respectively.", "2 × 10^5", "disc"),
     ("Each level thus received on average 3.1 ± 0.7 × 10^7 cells.", "3.1 ± 0.7 × 10^7 cells", "level"),
@@ -718,3 +733,14 @@ def test_an_end_point_column_gives_the_last_time_as_follow_up(extract_text, head
 def test_a_row_label_listing_harvest_weeks_is_not_a_follow_up(extract_text):
     table = "| Harvest time | Cells | Saline |\n|---|---|---|\n| Weeks 2 and 4 | present | absent |\n"
     assert [m for m in extract_text(table) if m.field == "follow_up"] == []
+
+
+@pytest.mark.parametrize("table, per", [
+    ("**Table 1.** Groups (all doses per disc)\n\n| Group | Cells |\n|---|---|\n| Low | 1 × 10^5 |\n", "disc"),
+    ("**Table 1.** Groups (eight rats per animal group)\n\n| Group | Cells |\n|---|---|\n| Low | 1 × 10^5 |\n", None),
+    ("| Item | Cohort A |\n|---|---|\n| PRP per level | 2.5 mL |\n", "level"),
+    ("| Group | Dose / IVD |\n|---|---|\n| Low | 1 × 10^5 cells |\n", "disc"),
+])
+def test_a_table_dose_takes_its_per_from_header_row_label_or_caption(extract_text, table, per):
+    assert [m.per for m in extract_text(table) if m.field == "dose"] == [per]
+

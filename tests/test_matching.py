@@ -105,3 +105,12 @@ def test_numbers_within_one_percent(a, b, close):
 ])
 def test_same_values(gold, pred, same):
     assert same_values(gold, pred) is same
+
+
+def test_eval_reports_which_value_key_differs_on_span_matches():
+    from textmine.evaluation.matching import Item, differing_keys
+
+    gold = Item("dose", 0, 6, {"value": 2.0, "unit": "mL", "per": "disc"})
+    assert differing_keys(gold, Item("dose", 0, 6, {"value": 2.0, "unit": "mL", "per": None})) == ["per"]
+    assert differing_keys(gold, Item("dose", 0, 6, {"value": 2.01, "unit": "mL", "per": "disc"})) == []
+    assert differing_keys(Item("sample_size", 0, 2, {"value": 26}), Item("sample_size", 0, 2, {"value": 25})) == ["value"]

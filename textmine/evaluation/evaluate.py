@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from textmine.evaluation.gold import GoldDoc, mention_item, source_path
-from textmine.evaluation.matching import MODES, Counts, Item, link_agreement, match, micro
+from textmine.evaluation.matching import MODES, Counts, Item, differing_keys, link_agreement, match, micro, same_values
 from textmine.mentions import FIELDS
 from textmine.parse import load_document
 from textmine.pipeline import Pipeline
@@ -43,6 +43,7 @@ class Report:
     errors: list[ErrorCase] = field(default_factory=list)
     by_rule: dict[str, Counter] = field(default_factory=dict)
     fields: tuple[str, ...] = FIELDS
+    mismatched_keys: dict[str, Counter] = field(default_factory=dict)  # field -> value key -> span-matched pairs that differ on it
 
     def micro(self, mode: str) -> Counts:
         return micro(self.counts[mode][f] for f in self.fields)
@@ -61,6 +62,7 @@ class Report:
                              "accuracy": round(c.tp / (c.tp + c.fn), 4) if c.tp + c.fn else None}
                       for role, c in self.links.items()},
             "by_rule": {rule: dict(c) for rule, c in sorted(self.by_rule.items())},
+            "mismatched_keys": {f: dict(c) for f, c in self.mismatched_keys.items()},
             "errors": [e.as_dict() for e in self.errors],
         }
 
@@ -73,6 +75,7 @@ def evaluate(docs: Sequence[GoldDoc], pipeline: Pipeline, split: str = "all", fi
     links = {role: Counts() for role in LINK_ROLES_MEASURED}
     errors: list[ErrorCase] = []
     by_rule: dict[str, Counter] = {}
+    mismatched = {f: Counter() for f in fields}
     done, skipped = [], []
     for doc in chosen:
         path = source_path(doc.source, root)
@@ -90,6 +93,9 @@ def evaluate(docs: Sequence[GoldDoc], pipeline: Pipeline, split: str = "all", fi
             value_match = match(g, p, "value")
             counts["span"][f].add(Counts(len(span_match.pairs), len(span_match.false_positives), len(span_match.false_negatives)))
             counts["value"][f].add(Counts(len(value_match.pairs), len(value_match.false_positives), len(value_match.false_negatives)))
+            for gi, pi in span_match.pairs:  # found at the right place but normalised differently: on which keys?
+                if not same_values(gi, pi):
+                    mismatched[f].update(differing_keys(gi, pi))
             for gi, pi in value_match.pairs:
                 by_rule.setdefault(pi.rule or "?", Counter())["tp"] += 1
                 for role in LINK_ROLES_MEASURED:
@@ -101,7 +107,7 @@ def evaluate(docs: Sequence[GoldDoc], pipeline: Pipeline, split: str = "all", fi
                 errors.append(_error("FP", document.text, pi, _closest(pi, g)))
             for gi in value_match.false_negatives:
                 errors.append(_error("FN", document.text, gi, _closest(gi, p)))
-    return Report(split, done, skipped, counts, links, errors, by_rule, tuple(fields))
+    return Report(split, done, skipped, counts, links, errors, by_rule, tuple(fields), mismatched)
 
 
 def _closest(item: Item, others: list[Item]) -> str:

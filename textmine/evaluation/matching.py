@@ -98,6 +98,19 @@ def same_values(gold: Item, pred: Item) -> bool:
     return all(numbers_close(g.get(k), p.get(k)) for k in NUMERIC)
 
 
+def differing_keys(gold: Item, pred: Item) -> list[str]:
+    """The value keys on which two items of one label disagree (as ``same_values`` judges them).
+
+    >>> differing_keys(Item("dose", 0, 5, {"value": 2, "unit": "mL", "per": "disc"}), Item("dose", 0, 5, {"value": 2, "unit": "mL"}))
+    ['per']
+    """
+    g, p = gold.values, pred.values
+    keys = [k for k in EXACT_BY_LABEL.get(gold.label, ()) if (g.get(k) or None) != (p.get(k) or None)]
+    if gold.label in COUNT_LABELS:
+        return keys + (["value"] if g.get("value") != p.get("value") else [])
+    return keys + [k for k in NUMERIC if not numbers_close(g.get(k), p.get(k))]
+
+
 def overlap(a: Item, b: Item) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 

@@ -25,6 +25,11 @@ def render_table(report: Report, errors: bool = False, by_rule: bool = False) ->
         total = c.tp + c.fn
         acc = f"{c.tp / total:.3f}" if total else "  n/a"
         out.write(f"  {role:<10} {acc}  ({c.tp}/{total})\n")
+    if any(report.mismatched_keys.values()):
+        out.write("\nspan matches with other values, by the key that differs:\n")
+        for f, c in report.mismatched_keys.items():
+            if c:
+                out.write(f"  {f:<12} " + ", ".join(f"{k} {n}" for k, n in c.most_common()) + "\n")
     if by_rule:
         out.write("\nper rule (value matching):\n")
         for rule, c in sorted(report.by_rule.items(), key=lambda kv: (-kv[1]["tp"] - kv[1]["fp"], kv[0])):

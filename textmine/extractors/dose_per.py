@@ -20,7 +20,7 @@ _LOOK_BEHIND = 80  # characters before a dose searched for "total" and "cells/di
 
 @dataclass(frozen=True)
 class _Rules:
-    distributors: tuple[regex.Pattern, ...]
+    distributors: tuple[tuple[regex.Pattern, str | None], ...]  # (pattern, its fixed per, if the text names no noun)
     attached: tuple[regex.Pattern, ...]
     clause_break: regex.Pattern
     fronted_clause: regex.Pattern
@@ -38,7 +38,7 @@ def _rules() -> _Rules:
         data = units()["per_from_sentence"]
         compile_ = lambda p: regex.compile(p, regex.I)  # noqa: E731
         _RULES = _Rules(
-            tuple(compile_(e["pattern"]) for e in data["distributors"]),
+            tuple((compile_(e["pattern"]), e.get("per")) for e in data["distributors"]),
             tuple(compile_(e["pattern"]) for e in data["attached"]),
             compile_(data["clause_break"]), compile_(data["fronted_clause"]), compile_(data["total_before"]), compile_(data["total_after"]),
             compile_(data["vehicle_of_own_per"]))
@@ -67,11 +67,34 @@ def per_from_context(text: str, sentence: tuple[int, int], start: int, end: int)
         # "(…, and 2 mL was injected per disc), group B (median 3.1 × 10^7 cells)"
         close = clause.find(")", rel)
         spots.append(clause[opened + 1:close if close >= 0 else len(clause)])
+    lead_in = _list_lead_in(text, start)
+    if lead_in:  # "Each punctured disc received one of the following:" over "- low dose: 1 × 10^5 MSCs"
+        spots.append(lead_in)
     for spot in spots:
-        found = [normalise_per(_first_group(m)) for pattern in rules.distributors for m in pattern.finditer(spot)]
+        found = [normalise_per(fixed or _first_group(m)) for pattern, fixed in rules.distributors for m in pattern.finditer(spot)]
         if found:  # a disc or level named by the delivery phrase beats "in each rabbit"
             return next((p for p in found if p in SITES), found[0])
     return None
+
+
+_LIST_ITEM = regex.compile(r"[ \t]*(?:[-*•+]|\d{1,2}[.)])\s")
+_LEAD_IN_LINES = 12  # list items searched upwards for the line that introduces them
+
+
+def _list_lead_in(text: str, offset: int) -> str:
+    """The line ending in ':' that introduces the list item ``offset`` is on, or ''."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    if not _LIST_ITEM.match(text, line_start):
+        return ""
+    for _ in range(_LEAD_IN_LINES):
+        if line_start == 0:
+            return ""
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start:line_start - 1]
+        if line.strip() and not _LIST_ITEM.match(line):
+            return line if line.rstrip().endswith(":") else ""
+        line_start = prev_start
+    return ""
 
 
 def _clause(text: str, sentence: tuple[int, int], offset: int) -> tuple[int, int]:

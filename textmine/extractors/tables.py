@@ -28,6 +28,11 @@ def _exponent(text: str) -> int:
     return int("".join(words().superscripts.get(ch, ch) for ch in text))
 
 
+def _site_per(m: regex.Match | None) -> regex.Match | None:
+    """A caption's per, if it names a disc or level (a caption's "per animal" is usually the group size)."""
+    return m if m is not None and normalise_per(next(g for g in m.groups() if g)) in ("disc", "level") else None
+
+
 class TableReader:
     def __init__(self, book: RuleBook):
         data = load_json("tables.json", book.directory)
@@ -103,7 +108,8 @@ class TableReader:
                     for c in found:  # "7.1 (6.7–7.5)" under "mean (95% CI)": the range is a confidence interval
                         if c.field == "score" and c.values.get("value") is not None:
                             c.values["low"] = c.values["high"] = None
-                per = self.headers["per_from_header"].search(col_header)
+                per = self.headers["per_from_header"].search(col_header) or (col > 0 and self.headers["per_from_header"].search(row_header)) \
+                    or _site_per(self.headers["per_from_header"].search(caption))  # "Table 1. Groups (doses are per disc)"
                 if per:  # "Cells per disc (× 10^6)", "Volume per disc (µL)"
                     for c in found:
                         if c.field == "dose" and not c.values.get("per"):
