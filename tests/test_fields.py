@@ -744,3 +744,13 @@ def test_a_row_label_listing_harvest_weeks_is_not_a_follow_up(extract_text):
 def test_a_table_dose_takes_its_per_from_header_row_label_or_caption(extract_text, table, per):
     assert [m.per for m in extract_text(table) if m.field == "dose"] == [per]
 
+
+
+@pytest.mark.parametrize("text, span, months", [
+    ("The rabbits were killed in groups of four at 2, 6, 10 and 14 weeks after puncture.", "14 weeks", 3.23),
+    ("Grafts maintained their volume and hydration in treated discs through 9 months.", "9 months", 9),
+    ("The cells preserved disc height for twelve months.", "twelve months", 12),
+    ("The gain in function was still visible after 4 years.", "4 years", 48),
+])
+def test_a_lasting_effect_or_the_last_of_several_sacrifice_times_is_the_follow_up(extract_text, text, span, months):
+    check(extract_text(text), "follow_up", span, value=pytest.approx(months, rel=0.01))
