@@ -31,6 +31,8 @@ def make_builder(book: RuleBook) -> Builder:
             scale = m.group("scale")
             q = parse_cells(amount + scale)
             sd = parse_cells(m.group("sd_amount") + scale).value
+            if start > 0 and m.string[start - 1] == "(" and ")" in m.string[start:m.start("scale")]:
+                start -= 1  # "(3.2 ± 1.1) × 10^7": the match starts at the number, the span at the bracket
         elif group(m, "lo_amount") is not None:  # "1.9 (1.3 to 2.6) × 10^8 cells": the range shares it too
             scale = m.group("scale")
             q = parse_cells(amount + scale)
