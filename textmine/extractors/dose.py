@@ -95,7 +95,8 @@ def list_items(candidates: list[Candidate], region: Region, macros: dict[str, st
     """The earlier items of a list that share a dose's unit: in "0.1, 0.5 and 1 million cells per
     disc" or "1, 2 or 4 mL of PRP", 0.1 and 0.5 (1 and 2) are doses too, scaled like the last item
     and given its unit and ``per``. An item with its own multiplier keeps it ("0.5 million or
-    5 million MPCs"); an item already found on its own takes the list's ``per`` if it has none. The list (``DOSE_LIST_BEFORE`` in ``patterns/macros.json``) must end in
+    5 million MPCs"); an item already found on its own takes the list's ``per`` if it has none.
+    The list (``DOSE_LIST_BEFORE`` in ``patterns/macros.json``) must end in
     "and"/"or" right before the dose."""
     key = macros["DOSE_LIST_BEFORE"]
     if key not in _LISTS:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
+from textmine.extractors.engine import mask_parentheses
 from textmine.values.quantities import normalise_per, units
 
 SITES = ("disc", "level", "IVD", "segment")
@@ -60,7 +61,7 @@ def per_from_context(text: str, sentence: tuple[int, int], start: int, end: int)
             return normalise_per(_first_group(m))
     clause_start, clause_end = _clause(text, sentence, start)
     clause, rel = text[clause_start:clause_end], start - clause_start
-    spots = [_mask_parentheses(clause)]
+    spots = [mask_parentheses(clause)]
     opened = clause.rfind("(", 0, rel)
     if opened > clause.rfind(")", 0, rel):
         # a parenthesis is its own clause, and other parentheses do not speak for this dose:
@@ -101,7 +102,7 @@ def _clause(text: str, sentence: tuple[int, int], offset: int) -> tuple[int, int
     """The clause of the sentence around ``offset``: a semicolon, 'while' or ', so that' ends one,
     and so does the comma closing a fronted 'After …,' clause."""
     s, e = sentence
-    masked = _mask_parentheses(text[s:e])  # a break inside parentheses ends nothing outside them
+    masked = mask_parentheses(text[s:e])  # a break inside parentheses ends nothing outside them
     start, end = s, e
     breaks = [m.span() for m in _rules().clause_break.finditer(masked)]
     fronted = _rules().fronted_clause.match(masked)  # "After 1 mL of lidocaine had been infiltrated, …"
@@ -118,15 +119,3 @@ def _clause(text: str, sentence: tuple[int, int], offset: int) -> tuple[int, int
 
 def _first_group(m: regex.Match) -> str:
     return next(g for g in m.groups() if g)
-
-
-def _mask_parentheses(text: str) -> str:
-    """Blank out parenthesised content (length kept)."""
-    out, depth = [], 0
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        out.append(" " if depth else ch)
-        if ch == ")" and depth:
-            depth -= 1
-    return "".join(out)

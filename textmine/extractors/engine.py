@@ -251,6 +251,18 @@ def _starts_within(numbers: tuple[int, ...], c: Candidate) -> list[int]:
     return starts
 
 
+def mask_parentheses(text: str) -> str:
+    """Blank out parenthesised content (length kept)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        out.append(" " if depth else ch)
+        if ch == ")" and depth:
+            depth -= 1
+    return "".join(out)
+
+
 def merge_spans(spans: Iterable[tuple[int, int]], gap: int = 2) -> tuple[tuple[int, int], ...]:
     """Sorted spans with touching neighbours (at most ``gap`` characters apart) joined."""
     out: list[list[int]] = []

@@ -7,7 +7,7 @@ from typing import Iterable
 
 import regex
 
-from textmine.extractors.engine import Candidate, Region, group, group_span
+from textmine.extractors.engine import Candidate, Region, group, group_span, mask_parentheses
 from textmine.rulebook import Pattern, expand
 from textmine.values.numbers import NumberFormatError, parse_number
 
@@ -173,17 +173,11 @@ def _event_clause(c: Candidate, region: Region, breaks: regex.Pattern, event: re
     if _WHOLE.search(text, max(s_start, c.start - 30), c.start) or _PER_GROUP.search(text, c.start, c.end):
         return False
     start, end = s_start, s_end
-    for m in breaks.finditer(text, s_start, s_end):
-        if _depth(text, s_start, m.start()):
-            continue  # a break inside brackets: "(mean age 41 years; 19 women)"
-        if m.end() <= c.start:
-            start = m.end()
-        elif m.start() >= c.end:
-            end = m.start()
+    masked = mask_parentheses(text[s_start:s_end])  # a break inside brackets ends nothing: "(mean age 41 years; 19 women)"
+    for m in breaks.finditer(masked):
+        if s_start + m.end() <= c.start:
+            start = s_start + m.end()
+        elif s_start + m.start() >= c.end:
+            end = s_start + m.start()
             break
     return event.search(text, start, end) is not None and sample.search(text, start, end) is None
-
-
-def _depth(text: str, start: int, end: int) -> int:
-    """How many round brackets are open at ``end`` (counting from ``start``)."""
-    return max(text.count("(", start, end) - text.count(")", start, end), 0)
