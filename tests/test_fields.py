@@ -754,3 +754,57 @@ def test_a_table_dose_takes_its_per_from_header_row_label_or_caption(extract_tex
 ])
 def test_a_lasting_effect_or_the_last_of_several_sacrifice_times_is_the_follow_up(extract_text, text, span, months):
     check(extract_text(text), "follow_up", span, value=pytest.approx(months, rel=0.01))
+
+
+SAMPLE_SIZE_SHAPES = [
+    # (text, the sample sizes expected)
+    ("Seizing 14 of the 30 low-dose, 12 of the 29 high-dose and 9 of the 31 vehicle patients met the goal.", [30, 29, 31]),
+    ("Good results were seen in 18 of 25 BMC and 10 of 24 sham patients.", [25, 24]),
+    ("By then 9 of their 40 patients had been operated on.", [40]),
+    ("In 18 skeletally mature male goats, two lumbar discs were injured with the enzyme.", [18]),
+    ("We used 32 Lewis/SsNHsd rats weighing 300 g.", [32]),
+    ("In the pilot, 12, 12 and 6 participants received the low dose, the high dose or saline, respectively.", [12, 12, 6]),
+    ("Adverse events: nausea, 3, 2 and 1 participants; dizziness, 2, 1 and 2 participants.", []),
+    ("A single trial enrolled 54 patients and reported outcomes at 2 years.", [54]),
+    ("A total of 2 310 patients had one or more registered injections.", [2310]),
+    ("Of the 70 dogs, 64 (32 cells, 32 vehicle) were seen at the final examination.", [70, 64]),
+    ("Across the series 188 sheep were used; 171 contributed histology at the last harvest.", [188, 171]),
+    ("Our results resemble those of a group that injected 1 × 10^7 cells in 14 patients.", [14]),
+    ("The grade was unchanged in 9 patients and worse in 4.", []),
+    ("MRI showed a brighter T2 signal of the injected nucleus in 5 cases.", []),
+]
+
+
+@pytest.mark.parametrize("text, values", SAMPLE_SIZE_SHAPES, ids=[c[0][:40] for c in SAMPLE_SIZE_SHAPES])
+def test_denominators_bare_lists_strains_and_study_verbs(extract_text, text, values):
+    assert [m.value for m in only(extract_text(text), "sample_size")] == values
+
+
+@pytest.mark.parametrize("table, values", [
+    ("| Trial | Arms (n) |\n|---|---|\n| Ng 2019 | MSC (22) vs saline (21) |\n", [22, 21]),
+    ("| Group | Killed at 6 wk, n | 12 wk, n |\n|---|---|---|\n| Gel | 6 | 5 |\n", [6, 5]),
+    ("| Flow | Cells | Sham |\n|---|---|---|\n| Received allocated procedure | 40 | 39 |\n", [40, 39]),
+])
+def test_count_columns_arm_brackets_and_consort_rows(extract_text, table, values):
+    assert [m.value for m in only(extract_text(table), "sample_size")] == values
+
+
+@pytest.mark.parametrize("text, span, months", [
+    ("Histology was performed on retrieved discs, which were examined at 8 and 20 weeks in the sheep.", "20 weeks", 4.62),
+    ("Their discs were analysed at 2, 4 and 6 months post-treatment in both rabbit groups.", "6 months", 6),
+    ("ODI was recorded before and 2 years after treatment.", "2 years after treatment", 24),
+    ("Pain scores were taken at baseline and once more, 8 weeks after the last injection.", "8 weeks after the last injection", 1.85),
+    ("The investigators followed the dogs with MRI for nine months.", "nine months", 9),
+    ("Cell-seeded gels in pigs: a 12-week comparison with discectomy (fictional)", "12-week", 2.77),
+])
+def test_end_of_study_times_in_assessment_sentences_and_titles(extract_text, text, span, months):
+    check(extract_text(text), "follow_up", span, value=pytest.approx(months, rel=0.01))
+
+
+@pytest.mark.parametrize("text", [
+    "VAS was recorded at baseline and 1, 3 and 6 months after injection.",
+    "Disc height was measured in 6 of the 8 discs examined at 4 weeks.",
+    "During the blinded 8-week comparison, pain fell more with PRP.",
+])
+def test_intermediate_or_subset_times_are_not_follow_up(extract_text, text):
+    assert only(extract_text(text), "follow_up") == []

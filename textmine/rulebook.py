@@ -33,7 +33,7 @@ ROLES = ("extract", "veto")
 PATTERN_FILES = tuple(f"{label}.jsonl" for label in LABELS)
 _ALLOWED_KEYS = {"id", "label", "kind", "pattern", "role", "literal", "context", "description", "anchored", "near", "near_within", "before", "context_scope"}
 ANCHOR_REACH = 200  # no anchored match is longer (the engine bounds its regex calls by it)
-BEFORE_REACH = 8  # characters before an anchored match searched for its `before` strings
+BEFORE_REACH = 10  # characters before an anchored match searched for its `before` strings
 _REQUIRED_KEYS = {"id", "label", "kind", "pattern"}
 # the named groups a field's builder reads from an extract pattern (at least one of each tuple)
 REQUIRED_GROUPS = {

@@ -44,22 +44,25 @@ _LISTS: dict[str, tuple[regex.Pattern, ...]] = {}
 
 def list_items(candidates: list[Candidate], region: Region, macros: dict[str, str]) -> list[Candidate]:
     """The earlier counts of a list of arms that share the last count's population noun: in "31
-    ADCT and 27 control patients", 31 is a sample size too. Only a count that survived its own
-    vetoes lends its noun ("adverse events occurred in 7 MPC and 3 saline participants" gives none)."""
+    ADCT and 27 control patients", 31 is a sample size too, and so are both 20s of "20, 20 and 10
+    patients" (a bare list needs three items or more: "7 and 20 patients" may be anything). Only a
+    count that survived its own vetoes lends its noun ("adverse events occurred in 7 MPC and 3
+    saline participants" gives none)."""
     key = macros["SS_LIST_BEFORE"]
     if key not in _LISTS:
         _LISTS[key] = (regex.compile(expand("{SS_LIST_BEFORE}", macros), regex.I),
                        regex.compile(expand("{SS_LIST_SEP}", macros), regex.I),
                        regex.compile(expand("(?:{COUNT})", macros), regex.I),
-                       regex.compile(expand("{SS_LIST_NOT_AFTER}", macros), regex.I))
-    before, sep, count, not_after = _LISTS[key]
+                       regex.compile(expand("{SS_LIST_NOT_AFTER}", macros), regex.I),
+                       regex.compile(expand("{SS_BARE_LIST_BEFORE}", macros), regex.I))
+    labelled, sep, count, not_after, bare = _LISTS[key]
     taken = [(c.start, c.end) for c in candidates]
     out: list[Candidate] = []
     for c in candidates:
         if "population" not in c.extras or count.match(region.text, c.start) is None:
             continue
         s0 = max(region.sentence_of(c.start)[0], c.start - LIST_REACH)
-        m = before.search(region.text, s0, c.start)
+        m = labelled.search(region.text, s0, c.start) or bare.search(region.text, s0, c.start)
         if m is None or not_after.search(region.text, s0, m.start("items")):
             continue
         pos = m.start("items")
@@ -143,7 +146,7 @@ def parts_of_totals(candidates: list[Candidate], region: Region, macros: dict[st
     return out
 
 
-EVENT_RULES = frozenset({"ss.count_population", LIST_RULE})
+EVENT_RULES = frozenset({"ss.count_population", "ss.count_list_respectively", LIST_RULE})
 _CLAUSES: dict[str, tuple[regex.Pattern, ...]] = {}
 _WHOLE = regex.compile(r"\b(?:(?:of|among|amongst)\s+(?:the\s+|all\s+|these\s+|those\s+|our\s+)?|all\s+|(?:the\s+)?(?:other|remaining)\s+)$", regex.I)
 _PER_GROUP = regex.compile(r"\b(?:each|every|per)\s+(?:group|arm|cohort)\b", regex.I)
@@ -152,16 +155,19 @@ _PER_GROUP = regex.compile(r"\b(?:each|every|per)\s+(?:group|arm|cohort)\b", reg
 def event_clauses(candidates: list[Candidate], region: Region, macros: dict[str, str]) -> list[Candidate]:
     """Drop a bare count of subjects ("Six patients", "two goats") whose clause tells of an event
     and says nothing of enrolment or analysis: "Six patients (four PRP, two saline) had increased
-    back pain", "Rescue tramadol was taken at least once by 21 patients". A denominator ("of the
-    21 patients, ...") is kept. Clauses end at ';', ': ', a dash and ', so'/', leaving' (data)."""
+    back pain", "Rescue tramadol was taken at least once by 21 patients", and a count listed
+    under an adverse-event heading ("Adverse events: headache, 2, 3 and 2 participants"). A
+    denominator ("of the 21 patients, ...") is kept. Clauses end at ';', ': ', a dash and
+    ', so'/', leaving' (data)."""
     key = macros["SS_EVENT_CUE"]
     if key not in _CLAUSES:
         _CLAUSES[key] = tuple(regex.compile(expand("{%s}" % name, macros), regex.I)
-                              for name in ("SS_CLAUSE_BREAK", "SS_EVENT_CUE", "SS_SAMPLE_CUE"))
-    breaks, event, sample = _CLAUSES[key]
+                              for name in ("SS_CLAUSE_BREAK", "SS_EVENT_CUE", "SS_SAMPLE_CUE", "SS_EVENT_HEADING"))
+    breaks, event, sample, heading = _CLAUSES[key]
     out = []
     for c in candidates:
-        if c.rule in EVENT_RULES and _event_clause(c, region, breaks, event, sample):
+        if c.rule in EVENT_RULES and (_event_clause(c, region, breaks, event, sample)
+                                      or heading.search(region.text, region.sentence_of(c.start)[0], c.start)):
             continue
         out.append(c)
     return out

@@ -33,6 +33,9 @@ def _site_per(m: regex.Match | None) -> regex.Match | None:
     return m if m is not None and normalise_per(next(g for g in m.groups() if g)) in ("disc", "level") else None
 
 
+_BRACKETED_COUNT = regex.compile(r"(?<=\(\s*)\d+(?=\s*\))")
+
+
 class TableReader:
     def __init__(self, book: RuleBook):
         data = load_json("tables.json", book.directory)
@@ -129,6 +132,12 @@ class TableReader:
                 if self.counts.match(value_text):  # "24 (16/8)": the total and each arm
                     return [Candidate("sample_size", cell.start + n.start(), cell.start + n.end(), "ss.table_column",
                                       {"value": int(n.group())}) for n in regex.finditer(r"\d+", value_text)]
+            if self.headers["arm_counts"].search(col_header):  # "PRP (32) vs contrast agent (31)" under "Arms (n)"
+                found = [Candidate("sample_size", cell.start + n.start(), cell.start + n.end(), "ss.table_arm_count",
+                                   {"value": sample_size.parse_count(n.group())})
+                         for n in _BRACKETED_COUNT.finditer(value_text)]
+                if found:
+                    return found
             if self.headers["follow_up"].search(col_header):
                 vr = self.value_range.match(value_text)
                 if self.duration.match(value_text):
