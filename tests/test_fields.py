@@ -808,3 +808,24 @@ def test_end_of_study_times_in_assessment_sentences_and_titles(extract_text, tex
 ])
 def test_intermediate_or_subset_times_are_not_follow_up(extract_text, text):
     assert only(extract_text(text), "follow_up") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Median ODI (0-100) at baseline was 44 in the cell arm and 46 in the sham arm.", [("ODI", 44), ("ODI", 46)]),
+    ("At entry the NRS stood at 7.2.", [("NRS", 7.2)]),
+    ("The DHI was 88% with the high dose and 74% with saline.", [("DHI", 88), ("DHI", 74)]),
+    ("Mean JOA was 22.1 at 6 months but 24.3 at the end.", [("JOA", 22.1), ("JOA", 24.3)]),
+    ("Before the injection he rated his leg pain 7 on an 11-point numeric rating scale (NRS).", [("NRS", 7)]),
+])
+def test_a_score_named_before_its_values_and_the_list_that_follows(extract_text, text, expected):
+    assert [(m.measure, m.value) for m in only(extract_text(text), "score")] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Least squares mean change in VAS: cells −36.2 (4.1); sham −21.7 (4.3).",
+    "At 12 months the ODI was 7.3 points lower with cells than with saline.",
+    "The VAS had fallen more in the oedema subgroups (P = 0.03, 0.041 and 0.012).",
+    "Doses in the VAS trials ranged from 2 to 40 million cells.",
+])
+def test_changes_differences_p_value_lists_and_other_ranges_are_not_scores(extract_text, text):
+    assert only(extract_text(text), "score") == []

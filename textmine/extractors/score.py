@@ -115,6 +115,12 @@ def make_builder(book: RuleBook):
                 for x in _item_regex(book).finditer(m.string, s, e)]
 
     def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidate]:
+        found = list(read(m, pattern))
+        if any((c.values.get(k) or 0) < 0 for c in found for k in ("value", "before", "after")):
+            return []  # every scale we read starts at 0: a negative number is a change ("SVF −31.4 (22.6)")
+        return found
+
+    def read(m: regex.Match, pattern: Pattern) -> Iterable[Candidate]:
         start, end = group_span(m)
         if group(m, "befores") is not None:
             befores, afters = items(m, "befores"), items(m, "afters")
