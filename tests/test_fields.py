@@ -829,3 +829,25 @@ def test_a_score_named_before_its_values_and_the_list_that_follows(extract_text,
 ])
 def test_changes_differences_p_value_lists_and_other_ranges_are_not_scores(extract_text, text):
     assert only(extract_text(text), "score") == []
+
+
+@pytest.mark.parametrize("text, span, months", [
+    ("Eight sheep were killed at 6 weeks and eight after one year.", "one year", 12),
+    ("Three rabbits were euthanised after the 4-week scan and the remaining nine after the 16-week scan.", "16-week", 3.69),
+    ("The cohort was examined after a median of 40 months (range 30–52).", "40 months (range 30–52)", 40),
+    ("Our patients were seen until 30 months.", "30 months", 30),
+    ("Follow-up lasted at least 2 years in every patient.", "2 years", 24),
+    ("When the registry was closed, no patient had been followed for less than 18 months.", "18 months", 18),
+])
+def test_staggered_harvests_means_and_minimum_follow_up(extract_text, text, span, months):
+    check(extract_text(text), "follow_up", span, value=pytest.approx(months, rel=0.01))
+
+
+@pytest.mark.parametrize("text", [
+    "Notochordal cells remained in 3 of the 6 rats killed at 4 weeks.",
+    "Most patients returned to work after a median of 6 weeks.",
+    "Two patients needed surgery after a mean of 5 months.",
+    "| Harvest | Cells, n | Saline, n |\n|---|---|---|\n| Week 2 | 4 | 4 |\n| Week 6 | 4 | 3 |\n",
+])
+def test_a_harvest_subset_a_time_to_an_event_or_a_row_time_is_not_follow_up(extract_text, text):
+    assert only(extract_text(text), "follow_up") == []

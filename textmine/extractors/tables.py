@@ -138,7 +138,7 @@ class TableReader:
                          for n in _BRACKETED_COUNT.finditer(value_text)]
                 if found:
                     return found
-            if self.headers["follow_up"].search(col_header):
+            if self.headers["follow_up"].search(col_header) and not row_label:  # a row label is its row's time
                 vr = self.value_range.match(value_text)
                 if self.duration.match(value_text):
                     q = parse_duration(value_text)
