@@ -851,3 +851,19 @@ def test_staggered_harvests_means_and_minimum_follow_up(extract_text, text, span
 ])
 def test_a_harvest_subset_a_time_to_an_event_or_a_row_time_is_not_follow_up(extract_text, text):
     assert only(extract_text(text), "follow_up") == []
+
+
+@pytest.mark.parametrize("text, values", [
+    ("| Harvest | Cells, n | Saline, n |\n|---|---|---|\n| Week 4 | 5 | 4 |\n", [5, 4]),
+    ("| Study | N (arms) |\n|---|---|\n| Ortiz 2020 | 50 (26 PRP / 24 saline) |\n", [50, 26, 24]),
+    ("A pilot trial, n=24 (12/12), compared the gel with sham.", [24, 12, 12]),
+    ("The trial randomised 70 patients (36 vs 34) to cells or saline.", [70, 36, 34]),
+    ("Only 52 of the 60 enrolled patients were analysed at one year.", [52, 60]),
+    ("The registry held 940 eligible procedures.", []),
+    ("Rats were housed with four animals per cage.", []),
+    ("Transient back pain was reported by 12 patients.", []),
+    ("Losing one in six participants weakens the trial.", []),
+    ("Two were randomised trials, one a cohort and one a case series.", []),
+])
+def test_count_headers_breakdowns_analysed_parts_and_what_is_not_a_sample(extract_text, text, values):
+    assert [m.value for m in only(extract_text(text), "sample_size")] == values

@@ -42,8 +42,8 @@ class TableReader:
         self.headers = {k: regex.compile(v, regex.I) for k, v in data.items() if not k.startswith("_")}
         m = self.macros = book.macros
         self.count = regex.compile(expand(r"^\s*(?:{COUNT})\s*$", m), regex.I)
-        tag = r"(?:\s+(?:analy[sz]ed|reviewed|evaluable|evaluated|completed|treated))?"
-        # "24 (16/8)", "30/28", "100 (33/34/33); 83 analysed", "117 (100 reviewed)"
+        tag = r"(?:\s+(?:analy[sz]ed|reviewed|evaluable|evaluated|completed|treated)|(?:\s+[A-Za-z][\w+-]{0,15}){1,2}(?=\s*[/,;)]))?"
+        # "24 (16/8)", "30/28", "100 (33/34/33); 83 analysed", "117 (100 reviewed)", "64 (32 PRP / 32 BMC)"
         self.counts = regex.compile(rf"^\s*\d+{tag}(?:\s*(?:[(/+,;]|\)\s*[,;/]?)\s*\d+{tag})+\s*\)?\s*$", regex.I)
         self.number = regex.compile(expand(r"^\s*(?P<value>{DEC})(?P<sd>{SD})?\s*%?\s*$", m), regex.I)
         self.amount = regex.compile(expand(r"^\s*(?:{AMOUNT_RANGE}|{AMOUNT})\s*$", m), regex.I)
