@@ -867,3 +867,19 @@ def test_a_harvest_subset_a_time_to_an_event_or_a_row_time_is_not_follow_up(extr
 ])
 def test_count_headers_breakdowns_analysed_parts_and_what_is_not_a_sample(extract_text, text, values):
     assert [m.value for m in only(extract_text(text), "sample_size")] == values
+
+
+@pytest.mark.parametrize("text, span, values", [
+    ("The injected volume averaged 1.2 ± 0.4 mL per disc.", "1.2 ± 0.4 mL per disc", {"value": 1.2, "sd": 0.4, "per": "disc"}),
+    ("Doses ranged from 3 µL per mouse disc to 2 mL per sheep level.", "3 µL per mouse disc", {"value": 0.003, "per": "disc"}),
+    ("Then three discs per rabbit were injected with 10 µg of GDF-5.", "10 µg", {"value": 0.01, "per": "disc"}),
+    ("A single per-disc dose of two million MSCs was given.", "two million MSCs", {"value": 2_000_000, "per": "disc"}),
+    ("Each patient received 4 × 10^7 cells per patient.", "4 × 10^7 cells per patient", {"value": 4e7, "per": None}),
+    ("Patients treated at three levels received 4.5 mL across all three discs.", "4.5 mL", {"value": 4.5, "per": None}),
+])
+def test_dose_sd_per_site_distribution_and_subject_totals(extract_text, text, span, values):
+    check(extract_text(text), "dose", span, **values)
+
+
+def test_a_volume_a_preparation_yields_is_not_a_dose(extract_text):
+    assert only(extract_text("Blood (50 mL) was spun, yielding about 5 mL of PRP."), "dose") == []

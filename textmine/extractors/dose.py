@@ -48,6 +48,8 @@ def make_builder(book: RuleBook) -> Builder:
                 raise NumberFormatError(f"too small for a unit-less cell dose: {amount!r}")
         else:
             q = _parse(amount, unit_key)
+            if group(m, "sd_plain") is not None:  # "1.4 ± 0.3 mL per disc"
+                sd = _parse(m.group("sd_plain"), unit_key).value
         if per is None:
             per = per_from_context(region.text, region.sentence_of(start), start, end)
         values = _values(q, per)
