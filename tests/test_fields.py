@@ -883,3 +883,29 @@ def test_dose_sd_per_site_distribution_and_subject_totals(extract_text, text, sp
 
 def test_a_volume_a_preparation_yields_is_not_a_dose(extract_text):
     assert only(extract_text("Blood (50 mL) was spun, yielding about 5 mL of PRP."), "dose") == []
+
+
+@pytest.mark.parametrize("text, span, values", [
+    ("In the crossover group, mean ODI was 44.0 before and 26.5 after the injection.", "44.0 before and 26.5",
+     {"measure": "ODI", "before": 44.0, "after": 26.5}),
+    ("The final NRS was 2.9 ± 1.7, falling from 7.2 ± 1.1.", "2.9 ± 1.7, falling from 7.2 ± 1.1",
+     {"measure": "NRS", "before": 7.2, "after": 2.9, "before_sd": 1.1, "after_sd": 1.7}),
+])
+def test_before_and_after_in_either_order(extract_text, text, span, values):
+    check(extract_text(text), "score", span, **values)
+
+
+@pytest.mark.parametrize("text", [
+    "Responders on the VAS: 12/20 with cells vs 6/19 with saline.",
+    "Pain was scored on the VAS from 0 to 10.",
+    "Cells kept the DHI 12.4 points above the vehicle.",
+    "The cohort reported a fall in ODI of 21 points.",
+    "The VAS trials used 2 µL per rat disc vs 1.5 mL per pig level.",
+])
+def test_other_quantities_ratios_scale_ranges_and_differences_are_not_scores(extract_text, text):
+    assert only(extract_text(text), "score") == []
+
+
+def test_a_value_after_another_quantity_is_named_does_not_take_the_earlier_measure(extract_text):
+    found = only(extract_text("The DHI was 88% with cells, but the histological score was lower with cells (5.2 vs 9.8)."), "score")
+    assert [(m.measure, m.value) for m in found] == [("DHI", 88)]

@@ -54,9 +54,15 @@ class MeasureFinder:
             | frozenset(w.lower() for m in named_after for w in m["after_percent"]["words"])
         others = data.get("not_carried_to", [])
         self.other_quantity = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in others) + r")\b", regex.I)
+        across = data.get("not_across", [])
+        self._between = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in across) + r")\b", regex.I) if across else None
 
     def names_other_quantity(self, text: str, start: int, end: int) -> bool:
         return bool(self.other_quantity.search(text, start, end))
+
+    def other_between(self, text: str, start: int, end: int) -> bool:
+        """Whether another quantity is named between a measure's name and a value ("… the histological score was 6.1")."""
+        return self._between is not None and bool(self._between.search(text, start, end))
 
     def find(self, text: str, start: int, end: int) -> list[MeasureMention]:
         out = []
@@ -219,7 +225,7 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
             elif after and _NAMED_RIGHT_AFTER.fullmatch(region.text, c.end, after[0].start):
                 measure = after[0].measure  # "from 42.0 ± 13.8 to 27.3 ± 16.6 (ODI)": the value's own label
             elif before:
-                measure = before[-1].measure
+                measure = None if finder.other_between(region.text, before[-1].end, c.start) else before[-1].measure
             elif after:
                 measure = after[0].measure
             elif header_measure:
