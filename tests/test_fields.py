@@ -909,3 +909,8 @@ def test_other_quantities_ratios_scale_ranges_and_differences_are_not_scores(ext
 def test_a_value_after_another_quantity_is_named_does_not_take_the_earlier_measure(extract_text):
     found = only(extract_text("The DHI was 88% with cells, but the histological score was lower with cells (5.2 vs 9.8)."), "score")
     assert [(m.measure, m.value) for m in found] == [("DHI", 88)]
+
+
+def test_an_arm_n_column_in_a_characteristics_table_counts_categories_not_samples(extract_text):
+    table = "| Characteristic | Cells, n | Saline, n |\n|---|---|---|\n| Female | 12 | 10 |\n| Smoker | 4 | 6 |\n"
+    assert only(extract_text(table), "sample_size") == []

@@ -99,6 +99,10 @@ class TableReader:
                 found += score.assign_measures(scores, region, finder, header_measure)
                 if not found:
                     found += self._by_header(folded, cell, col_header, header_measure, region, row_label=col == 0)
+                if not found and col > 0 and self.headers["count_by_row"].search(col_header) \
+                        and self.headers["row_is_group"].search(row_header) and self.count.match(folded[cell.start:cell.end]):
+                    found.append(Candidate("sample_size", cell.start, cell.end, "ss.table_column",  # "| Week 4 | 5 |" under "Cells, n"
+                                           {"value": sample_size.parse_count(folded[cell.start:cell.end])}))
                 if not found and col > 0:  # the row's first cell as header: "| Follow-up | 12 months |", "| Patients, n | 58 | 55 |"
                     found += self._by_header(folded, cell, row_header, header_measure, region)
                 if col + 1 in sd_columns and col + 1 < len(row):  # "| 31.2 | 14.8 |" under "PRP mean | PRP SD"
