@@ -8,6 +8,7 @@ index the text it was found in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 BLOCK_KINDS = ("heading", "paragraph", "table", "caption", "footnote", "references")
 
@@ -45,9 +46,12 @@ class Document:
     source: str
     format: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    geometry: Any = field(default=None, compare=False, repr=False)  # PDFs: page and box of every character
 
     def page_at(self, offset: int) -> int | None:
         """The page of a character offset (``None`` for formats without pages)."""
+        if self.geometry is not None:
+            return self.geometry.page_at(offset)
         for block in self.blocks:
             if block.start <= offset < block.end:
                 return block.page

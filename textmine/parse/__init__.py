@@ -6,15 +6,16 @@ from pathlib import Path
 
 from textmine.document import Document
 from textmine.errors import InputError
+from textmine.parse.pdf import load_pdf
 from textmine.parse.text import parse_text
 
 TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text"}
-SUPPORTED = tuple(TEXT_SUFFIXES)
+SUPPORTED = (*TEXT_SUFFIXES, ".pdf")
 MAX_BYTES = 50 * 1024 * 1024
 
 
 def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
-    """Read a Markdown or plain-text file into a ``Document``.
+    """Read a Markdown, plain-text or PDF file into a ``Document``.
 
     Raises ``InputError`` (one line naming the file and the problem) for a missing,
     unreadable, empty, binary, undecodable, too large or unsupported file.
@@ -22,9 +23,8 @@ def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
     name = str(path)
     p = Path(path)
     suffix = p.suffix.lower()
-    if suffix not in TEXT_SUFFIXES:
-        kind = "PDF parsing is not supported yet" if suffix == ".pdf" else f"unsupported file type {suffix or '(no extension)'!r}"
-        raise InputError(name, f"{kind}; expected one of {', '.join(SUPPORTED)}")
+    if suffix not in TEXT_SUFFIXES and suffix != ".pdf":
+        raise InputError(name, f"unsupported file type {suffix or '(no extension)'!r}; expected one of {', '.join(SUPPORTED)}")
     try:
         if p.is_dir():
             raise InputError(name, "is a directory, not a file")
@@ -32,6 +32,10 @@ def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
         if size > max_bytes:
             raise InputError(name, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
         data = p.read_bytes()
+        if suffix == ".pdf":
+            if not data.strip():
+                raise InputError(name, "empty file")
+            return load_pdf(name, data)
     except FileNotFoundError:
         raise InputError(name, "no such file") from None
     except PermissionError:

@@ -140,8 +140,9 @@ def _table_block(text: str, lines: list[tuple[int, int]], in_references: bool) -
             cells.append(Cell(c_start, max(c_start, c_end), text[c_start:max(c_start, c_end)]))
         rows.append(tuple(cells))
         spans.append((start, end))
-    kind = "references" if in_references else "table"
-    return Block(kind, lines[0][0], lines[-1][1], rows=tuple(rows), row_spans=tuple(spans))
+    # a pipe table after the references heading is still a table: a float that a PDF's layout
+    # placed after the reference list (a reference list has no header row of cells)
+    return Block("table", lines[0][0], lines[-1][1], rows=tuple(rows), row_spans=tuple(spans))
 
 
 def _columns(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -1,0 +1,622 @@
+"""PDF → ``Document``: characters with their geometry, laid out in reading order.
+
+pypdfium2 gives every character with its box, baseline and font size (hundreds of pages a
+second). From them:
+
+1. lines: characters that follow each other on one baseline band; a smaller character
+   raised above the baseline is a superscript ("10" + raised "7" → ``10^7``), a lowered one a
+   subscript (``CO_2``); word gaps are measured, not taken from the PDF's own guesses;
+2. reading order: a page with a gutter free of text near its middle has two columns; lines
+   that cross the gutter (titles, wide tables) stay where they are, and between them the
+   left column is read before the right;
+3. clean-up: running headers and footers (the same text at the top or bottom of several
+   pages), page numbers and line numbers are dropped; ligatures expand (ﬁ → fi); a word split
+   at a line end is joined only where a real word results ("trans-" + "plantation"), never
+   where the first part holds a digit or a capital after its first letter ("T2-weighted");
+4. blocks: a line set in a larger font is a heading; a run of lines whose words sit in
+   aligned columns with wide gaps is a table (written as a Markdown table, so the table
+   reader sees its header and cells); the rest are paragraphs.
+
+The laid-out text is parsed like Markdown (headings, tables, captions, a "References" heading
+that starts the references block), and every character of it keeps its page and box
+(``Document.geometry``), so mentions carry their page.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import statistics
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from textmine.document import Document
+from textmine.errors import InputError
+
+MAX_CHARS_PER_PAGE = 250_000  # a page beyond this is refused, not parsed for minutes
+LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+SOFT_HYPHEN = "\ufffe"  # pdfium's mark for a hyphen it removed at a line end
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
+_DIGITS = re.compile(r"\d+")
+_CAPTION_START = re.compile(r"\s*(?:table|fig\.?|figure)\s+\d+[.:]", re.I)
+
+
+@dataclass
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float  # distances from the top of the page
+    bottom: float
+    baseline: float
+    size: float
+
+
+class Line:
+    """Characters on one baseline band, left to right; its measures are computed once."""
+
+    def __init__(self, chars: list[Char], page: int) -> None:
+        self.chars, self.page = chars, page
+        ink = [c for c in self.chars if c.text.strip()] or self.chars
+        self.x0 = min(c.x0 for c in self.chars)
+        self.x1 = max(c.x1 for c in self.chars)
+        self.top = min(c.top for c in self.chars)
+        self.bottom = max(c.bottom for c in self.chars)
+        self.size = statistics.median(c.size for c in ink) if ink else 0.0
+        main = [c.baseline for c in ink if c.size >= 0.9 * self.size]
+        self.baseline = statistics.median(main) if main else self.chars[0].baseline
+
+    def text(self) -> str:
+        return "".join(c.text for c in self.chars)
+
+
+class PageMap:
+    """The page and box of every character of a document's text (``None`` for inserted ones)."""
+
+    def __init__(self) -> None:
+        self.pages = array("i")
+        self.boxes = array("f")  # x0, top, x1, bottom per character
+
+    def add(self, page: int, box: tuple[float, float, float, float]) -> None:
+        self.pages.append(page)
+        self.boxes.extend(box)
+
+    def page_at(self, offset: int) -> int | None:
+        if 0 <= offset < len(self.pages) and self.pages[offset] > 0:
+            return self.pages[offset]
+        return None
+
+    def box_at(self, offset: int) -> tuple[float, float, float, float] | None:
+        if 0 <= offset < len(self.pages) and self.pages[offset] > 0:
+            return tuple(self.boxes[4 * offset:4 * offset + 4])  # type: ignore[return-value]
+        return None
+
+
+def load_pdf(path: str | Path, data: bytes | None = None) -> Document:
+    """Parse a PDF file into a ``Document`` (``InputError`` naming the file and the problem)."""
+    import pypdfium2 as pdfium
+
+    name = str(path)
+    try:
+        pdf = pdfium.PdfDocument(data if data is not None else name)
+    except pdfium.PdfiumError as exc:
+        raise InputError(name, _why_unreadable(str(exc), data if data is not None else Path(name).read_bytes())) from None
+    try:
+        if len(pdf) == 0:
+            raise InputError(name, "PDF with no pages")
+        pages = [_page_lines(pdf, i, name) for i in range(len(pdf))]
+        heights = [pdf[i].get_size()[1] for i in range(len(pdf))]
+        widths = [pdf[i].get_size()[0] for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    if not any(pages):
+        raise InputError(name, "no text layer; OCR is not supported")
+    pages = _drop_running_lines(pages, heights)
+    ordered = [_reading_order(lines, width) for lines, width in zip(pages, widths)]
+    text, geometry = _render(ordered)
+    from textmine.parse.text import parse_text
+
+    document = parse_text(text, name, "markdown")
+    blocks = tuple(replace(b, page=geometry.page_at(_first_char(text, b.start, b.end))) for b in document.blocks)
+    return Document(document.text, name, "pdf", blocks, geometry)
+
+
+def _why_unreadable(message: str, data: bytes) -> str:
+    """Why pdfium could not open a file. Its error code can be stale (left by an earlier file),
+    so the file's own bytes decide between encrypted, empty and damaged."""
+    if re.search(rb"/Encrypt\b", data):
+        return "encrypted PDF: it needs a password"
+    for tree in re.finditer(rb"<<([^<>]{0,300})>>", data):
+        if re.search(rb"/Type\s*/Pages\b", tree.group(1)) and re.search(rb"/Count\s*0\b", tree.group(1)):
+            return "PDF with no pages"
+    reason = re.search(r"PDFium: ([^)]*)", message)
+    reason_text = reason.group(1).strip().lower() if reason else ""
+    if not data.lstrip().startswith(b"%PDF"):
+        return "not a readable PDF (no PDF header: not a PDF file)"
+    if reason_text in ("", "success", "incorrect password error"):
+        reason_text = "damaged or truncated"
+    return f"not a readable PDF ({reason_text})"
+
+
+def _first_char(text: str, start: int, end: int) -> int:
+    for i in range(start, end):
+        if not text[i].isspace() and text[i] not in "#|":
+            return i
+    return start
+
+
+def _page_lines(pdf, index: int, name: str) -> list[Line]:
+    """The page's characters grouped into lines (in the PDF's content order)."""
+    import pypdfium2.raw as raw
+
+    page = pdf[index]
+    page_width, height = page.get_size()
+    textpage = page.get_textpage()
+    try:
+        n = raw.FPDFText_CountChars(textpage)
+        if n > MAX_CHARS_PER_PAGE:
+            raise InputError(name, f"page {index + 1} holds {n:,} characters (more than {MAX_CHARS_PER_PAGE:,}); not parsed")
+        rect, ox, oy = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+        chars: list[Char] = []
+        for k in range(n):
+            code = raw.FPDFText_GetUnicode(textpage, k)
+            if code != 0x20 and raw.FPDFText_IsGenerated(textpage, k):
+                continue  # pdfium's line breaks; its word spaces are kept as hints (gaps are measured too)
+            if 0xD800 <= code <= 0xDBFF:  # UTF-16: a character beyond the BMP comes in two halves
+                low = raw.FPDFText_GetUnicode(textpage, k + 1) if k + 1 < n else 0
+                text = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)) if 0xDC00 <= low <= 0xDFFF else "\ufffd"
+            elif 0xDC00 <= code <= 0xDFFF:
+                continue  # the second half, read with the first
+            else:
+                text = char_text(code)
+            if not text or text in "\r\n":
+                continue
+            raw.FPDFText_GetLooseCharBox(textpage, k, rect)
+            raw.FPDFText_GetCharOrigin(textpage, k, ox, oy)
+            size = raw.FPDFText_GetFontSize(textpage, k)
+            box_height = rect.top - rect.bottom
+            if size <= 1.01 and box_height > 0:  # a unit font scaled by the text matrix: use the glyph box
+                size = box_height * 0.8
+            chars.append(Char(text, rect.left, rect.right, height - rect.top,
+                              height - rect.bottom, height - oy.value, size))
+    finally:
+        textpage.close()
+        page.close()
+    return _lines(chars, index + 1, page_width)
+
+
+def char_text(code: int) -> str:
+    """The text of one character code from pdfium: ligatures expanded, a line-end hyphen marked."""
+    if code in (0xFFFE, 0x2):
+        return SOFT_HYPHEN
+    text = chr(code) if code else ""
+    return LIGATURES.get(text, text)
+
+
+def _lines(chars: list[Char], page: int, width: float) -> list[Line]:
+    """Lines: first fragments (characters on one baseline band, no gap wider than an em), then
+    fragments of one band joined unless the join would cross the page's gutter between two
+    columns (a fragment that starts at the right column's left edge starts a line of its own)."""
+    fragments = _fragments(chars, page)
+    gutter = _gutter(fragments, width)
+    if gutter is None:
+        return _join(fragments, None)
+    right_edge = _column_start([f for f in fragments if f.x0 >= gutter])
+    return _join(fragments, (gutter, right_edge))
+
+
+def _fragments(chars: list[Char], page: int) -> list[Line]:
+    out: list[Line] = []
+    current: list[Char] = []
+    base = size = right = left = 0.0
+    for c in chars:
+        if c.text == " ":
+            if current:
+                current.append(c)
+            continue
+        if current:
+            same_band = abs(c.baseline - base) <= 0.6 * max(size, c.size)
+            # a ligature's characters share one box; a superscript follows its base closely
+            continues = c.x0 >= left - 0.5 and right - 0.5 * size <= c.x0 + (right - left) and c.x0 - right < 1.0 * size
+            if same_band and continues:
+                current.append(c)
+                right, left = max(right, c.x1), c.x0
+                if c.size >= 0.9 * size:
+                    base, size = c.baseline, max(size, c.size)
+                continue
+            out.append(Line(_strip(current), page))
+        current, base, size, right, left = [c], c.baseline, c.size, c.x1, c.x0
+    if current:
+        out.append(Line(_strip(current), page))
+    return [f for f in out if f.chars]
+
+
+def _join(fragments: list[Line], columns: tuple[float, float | None] | None) -> list[Line]:
+    """Join fragments that follow each other on one band (a table row's cells, a line with a
+    wide space), but never across a column gutter."""
+    out: list[Line] = []
+    for f in fragments:
+        if out:
+            last = out[-1]
+            same_band = abs(f.baseline - last.baseline) <= 0.5 * max(f.size, last.size)
+            ahead = f.x0 >= last.x1 - 0.5 and f.x0 - last.x1 < 30 * max(f.size, 1.0)
+            crosses = columns is not None and last.x1 <= columns[0] <= f.x0 and (
+                columns[1] is None or abs(f.x0 - columns[1]) < 2.0)  # the next fragment starts the right column
+            if same_band and ahead and not crosses:
+                gap = Char(" ", last.x1, f.x0, last.top, last.bottom, last.baseline, last.size)
+                out[-1] = Line(last.chars + [gap] + f.chars, f.page)
+                continue
+        out.append(f)
+    return out
+
+
+def _column_start(fragments: list[Line]) -> float | None:
+    """The most common left edge of fragments (a column's left margin)."""
+    if not fragments:
+        return None
+    counts: dict[int, int] = {}
+    for f in fragments:
+        counts[round(f.x0)] = counts.get(round(f.x0), 0) + 1
+    edge, n = max(counts.items(), key=lambda kv: kv[1])
+    return float(edge) if n >= 3 else None
+
+
+def _strip(chars: list[Char]) -> list[Char]:
+    while chars and chars[-1].text == " ":
+        chars.pop()
+    return chars
+
+
+def _drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
+    """Drop running headers and footers (the same text, digits aside, near the top or bottom of
+    several pages), page numbers, and line numbers in the margins."""
+    def zone(line: Line, height: float) -> str | None:
+        if line.bottom < 0.08 * height:
+            return "top"
+        if line.top > 0.92 * height:
+            return "bottom"
+        return None
+
+    seen: dict[tuple[str, str], int] = {}
+    for lines, height in zip(pages, heights):
+        for key in {(z, _DIGITS.sub("#", _plain(line)).strip().lower()) for line in lines if (z := zone(line, height))}:
+            seen[key] = seen.get(key, 0) + 1
+    repeated = {key for key, count in seen.items() if count >= 2}
+    out = []
+    for lines, height in zip(pages, heights):
+        body = [line for line in lines if zone(line, height) is None and not _PAGE_NUMBER.match(_plain(line))]
+        left = min((line.x0 for line in body), default=0.0)
+        kept = []
+        for line in lines:
+            z = zone(line, height)
+            plain = _plain(line)
+            if z and ((z, _DIGITS.sub("#", plain).strip().lower()) in repeated or _PAGE_NUMBER.match(plain)):
+                continue
+            if _PAGE_NUMBER.match(plain) and (line.x1 < left + 2 or z):  # a line number in the margin
+                continue
+            kept.append(line)
+        out.append(kept)
+    return out
+
+
+def _plain(line: Line) -> str:
+    return "".join(c.text for c in line.chars)
+
+
+def _reading_order(lines: list[Line], width: float) -> list[list[Line]]:
+    """The page's lines as groups in reading order; a two-column page is read column by column
+    between the lines (titles, wide tables) that cross its gutter."""
+    if not lines:
+        return []
+    gutter = _gutter(lines, width)
+    if gutter is None:
+        return [sorted(lines, key=lambda line: (round(line.top, 1), line.x0))]
+    groups: list[list[Line]] = []
+    left: list[Line] = []
+    right: list[Line] = []
+
+    def flush() -> None:
+        if left:
+            groups.append(sorted(left, key=lambda line: line.top))
+        if right:
+            groups.append(sorted(right, key=lambda line: line.top))
+        left.clear()
+        right.clear()
+
+    for line in sorted(lines, key=lambda line: (line.top, line.x0)):
+        if line.x1 <= gutter:
+            left.append(line)
+        elif line.x0 >= gutter:
+            right.append(line)
+        else:  # crosses the gutter: ends the column section above it
+            flush()
+            groups.append([line])
+    flush()
+    return groups
+
+
+def _gutter(lines: list[Line], width: float) -> float | None:
+    """The x of a vertical gap near the page's middle that few lines cross (titles and wide
+    tables may), with column text on both sides."""
+    narrow = [line for line in lines if line.x1 - line.x0 < 0.55 * width]
+    if len(narrow) < 8:
+        return None
+    # how many narrow lines cross each x (a sweep over their edges, not a scan per x)
+    edges = sorted([(line.x0, 1) for line in narrow] + [(line.x1, -1) for line in narrow])
+    best_x, best_count = None, len(narrow) + 1
+    depth, k = 0, 0
+    x = 0.3 * width
+    while x <= 0.7 * width:
+        while k < len(edges) and edges[k][0] < x:
+            depth += edges[k][1]
+            k += 1
+        if depth < best_count:
+            best_x, best_count = x, depth
+        x += 1.0
+    if best_x is None or best_count > 0.05 * len(narrow):
+        return None
+    left = [line for line in narrow if line.x1 <= best_x]
+    right = [line for line in narrow if line.x0 >= best_x]
+    if len(left) < 4 or len(right) < 4:
+        return None
+    # a gutter has column text reaching close to it on both sides
+    if best_x - max(line.x1 for line in left) > 0.1 * width or min(line.x0 for line in right) - best_x > 0.1 * width:
+        return None
+    return best_x
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+def _render(pages: list[list[list[Line]]]) -> tuple[str, PageMap]:
+    """Markdown-like text (headings, paragraphs, tables) and the page map of its characters.
+
+    The lines are read as one flow in reading order, so a sentence that runs from the foot of
+    one column (or page) to the head of the next stays one sentence. Footnotes (small lines at
+    the foot of a column) move to the end of their page."""
+    all_lines = [line for groups in pages for group in groups for line in group]
+    body_size = statistics.median([line.size for line in all_lines]) if all_lines else 10.0
+    words = _vocabulary(all_lines)
+    flow: list[Line] = []
+    for groups in pages:
+        lines = [line for group in groups for line in group]
+        notes = _footnotes(lines, body_size)
+        flow += [line for line in lines if id(line) not in notes] + [line for line in lines if id(line) in notes]
+    out = _Writer()
+    _render_lines(flow, body_size, words, out)
+    return out.text(), out.geometry
+
+
+def _footnotes(lines: list[Line], body_size: float) -> set[int]:
+    """Small lines with no body-size line below them in their column: the page's footnotes."""
+    notes: set[int] = set()
+    for line in lines:
+        if line.size >= 0.9 * body_size:
+            continue
+        below = [o for o in lines if o.top > line.bottom and o.x0 < line.x1 and line.x0 < o.x1]
+        above = [o for o in lines if o.bottom < line.top and o.size >= 0.95 * body_size]
+        if above and all(o.size < 0.9 * body_size for o in below):
+            notes.add(id(line))
+    return notes
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.geometry = PageMap()
+
+    def write(self, text: str, page: int = 0, box: tuple[float, float, float, float] = (0, 0, 0, 0)) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+        for _ in text:
+            self.geometry.add(page, box)
+
+    def char(self, c: Char, page: int, text: str | None = None) -> None:
+        self.write(c.text if text is None else text, page, (c.x0, c.top, c.x1, c.bottom))
+
+    def ends_with(self, suffix: str) -> bool:
+        return "".join(self.parts[-3:]).endswith(suffix)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _render_lines(lines: list[Line], body_size: float, words: set[str], out: _Writer) -> None:
+    i = 0
+    paragraph: list[Line] = []
+
+    def flush() -> None:
+        if paragraph:
+            _write_lines(paragraph, words, out)
+            out.write("\n\n")
+            paragraph.clear()
+
+    while i < len(lines):
+        line = lines[i]
+        rows = _table_rows(lines, i)
+        if rows:
+            flush()
+            _write_table(lines[i:i + rows], out)
+            i += rows
+            continue
+        if line.size >= 1.15 * body_size and len(_plain(line)) < 200:
+            flush()
+            heading = [line]
+            while i + 1 < len(lines) and abs(lines[i + 1].size - line.size) < 0.5 \
+                    and 0 <= lines[i + 1].top - heading[-1].bottom < line.size:
+                i += 1
+                heading.append(lines[i])
+            out.write("## ")
+            _write_lines(heading, words, out)
+            out.write("\n\n")
+            i += 1
+            continue
+        if paragraph:
+            previous = paragraph[-1]
+            gap = line.top - previous.bottom
+            size = max(line.size, previous.size)
+            if line.page != previous.page or gap < -size:  # the next column or page: the flow goes on
+                ended = _plain(previous).rstrip().endswith((".", ":", "?", "!"))
+                new_paragraph = ended and not _plain(line).lstrip()[:1].islower()
+            else:
+                indented = 0.6 * size < line.x0 - previous.x0 < 4 * size  # a paragraph's first line
+                caption = _CAPTION_START.match(_plain(line)) and _plain(previous).rstrip().endswith((".", ":"))
+                new_paragraph = gap > 0.8 * size or indented or bool(caption)
+            if new_paragraph or abs(line.size - previous.size) > 1.0:
+                flush()
+        paragraph.append(line)
+        i += 1
+    flush()
+
+
+def _write_lines(lines: list[Line], words: set[str], out: _Writer) -> None:
+    """Lines joined by spaces; a word hyphenated at a line end is joined where a real word results."""
+    for n, line in enumerate(lines):
+        last = line.chars[-1].text if line.chars else ""
+        following = _plain(lines[n + 1]) if n + 1 < len(lines) else ""
+        join = last in ("-", SOFT_HYPHEN) and bool(following) \
+            and _join_hyphen(_plain(line).rstrip(SOFT_HYPHEN + "-") + "-", following, words)
+        _write_chars(line, words, out, drop_last=join)
+        if n + 1 < len(lines) and not join and last != SOFT_HYPHEN:  # "T2-" + "weighted": no space
+            out.write(" ")
+
+
+def _write_chars(line: Line, words: set[str], out: _Writer, drop_last: bool = False) -> None:
+    size, base = line.size, line.baseline
+    previous: Char | None = None
+    script = ""
+    text = _plain(line)
+    chars = line.chars[:-1] if drop_last else line.chars
+    for k, c in enumerate(chars):
+        if c.text == " ":
+            previous = c
+            continue
+        kind = ""
+        if c.size < 0.85 * size and c.text.isalnum():
+            if base - c.baseline > 0.2 * size:
+                kind = "^"
+            elif c.baseline - base > 0.1 * size:
+                kind = "_"
+        if previous is not None and c.x0 - previous.x1 > 0.14 * max(size, 1.0) and previous.text != " " and not kind:
+            out.write(" ", line.page, (previous.x1, previous.top, c.x0, previous.bottom))
+        elif previous is not None and previous.text == " " and not out.ends_with(" ") and not kind:
+            out.write(" ", line.page, (previous.x0, previous.top, previous.x1, previous.bottom))
+        if kind and kind != script and previous is not None and previous.text != " ":
+            out.write(kind, line.page, (c.x0, c.top, c.x0, c.bottom))
+        script = kind
+        if c.text == SOFT_HYPHEN:
+            left = re.search(r"[\w-]*$", text[:k]).group()
+            right = re.match(r"[\w-]*", text[k + 1:]).group()
+            if k == len(line.chars) - 1 or not _join_hyphen(left + "-", right, words):
+                out.char(c, line.page, "-")
+        else:
+            out.char(c, line.page)
+        previous = c
+
+
+def _segments(line: Line) -> list[Line]:
+    """The line cut at wide gaps (more than an em): a table row's cells."""
+    size = max(line.size, 1.0)
+    out: list[list[Char]] = [[]]
+    previous: Char | None = None
+    for c in line.chars:
+        if c.text == " ":
+            continue
+        if previous is not None and c.x0 - previous.x1 > 1.0 * size:
+            out.append([])
+        if previous is not None and out[-1] and c.x0 - previous.x1 > 0.18 * size:
+            out[-1].append(Char(" ", previous.x1, c.x0, previous.top, previous.bottom, previous.baseline, previous.size))
+        out[-1].append(c)
+        previous = c
+    return [Line(chars, line.page) for chars in out if chars]
+
+
+def _table_rows(lines: list[Line], i: int) -> int:
+    """How many lines from ``i`` on form a table: three or more consecutive rows of two or more
+    cells, each cell starting at (or right of) a column of the widest row so far."""
+    rows = 0
+    columns: list[float] = []
+    while i + rows < len(lines):
+        line = lines[i + rows]
+        cells = _segments(line)
+        if len(cells) < 2:
+            break
+        if rows and line.top - lines[i + rows - 1].bottom > 2.5 * line.size:
+            break
+        starts = [cell.x0 for cell in cells]
+        tolerance = 0.6 * max(line.size, 1.0)
+        if columns and sum(1 for s in starts if any(abs(s - c) < tolerance for c in columns)) < min(2, len(starts)):
+            break  # fewer than two cells on the columns so far: a different layout
+        if len(starts) > len(columns):
+            columns = starts
+        rows += 1
+    return rows if rows >= 3 else 0
+
+
+def _write_table(lines: list[Line], out: _Writer) -> None:
+    rows = [_segments(line) for line in lines]
+    columns = max((row for row in rows), key=len)
+    anchors = [cell.x0 for cell in columns]
+    out.write("\n" if out.length and not out.ends_with("\n\n") else "")
+    for n, row in enumerate(rows):
+        cells: list[list[Line]] = [[] for _ in anchors]
+        for cell in row:
+            k = max([j for j, a in enumerate(anchors) if a <= cell.x0 + 3] or [0])
+            cells[k].append(cell)
+        out.write("|")
+        for parts in cells:
+            out.write(" ")
+            for m, part in enumerate(parts):
+                if m:
+                    out.write(" ")
+                _write_chars(part, set(), out)
+            out.write(" |")
+        out.write("\n")
+        if n == 0:
+            out.write("|" + "---|" * len(anchors) + "\n")
+    out.write("\n")
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def _vocabulary(lines: list[Line]) -> set[str]:
+    """Words of the document as printed (lower case), hyphenated compounds included."""
+    words: set[str] = set()
+    for line in lines:
+        words.update(w.lower() for w in _WORD.findall(_plain(line).replace(SOFT_HYPHEN, " ")))
+    return words
+
+
+def _join_hyphen(left: str, right: str, words: set[str]) -> bool:
+    """Whether "left-" at a line end and "right" on the next line make one word."""
+    head = re.search(r"([A-Za-z0-9]+)-$", left.rstrip())
+    tail = re.match(r"\s*([A-Za-z]+)", right)
+    if head is None or tail is None:
+        return False
+    first, second = head.group(1), tail.group(1)
+    if any(ch.isdigit() for ch in first) or any(ch.isupper() for ch in first[1:]) or not second[0].islower():
+        return False  # "T2-weighted", "MRI-guided", "IL-6": a hyphen that belongs
+    if f"{first}-{second}".lower() in words:
+        return False  # the document prints the compound with its hyphen elsewhere
+    return True
+
+
+def page_index(document: Document) -> list[tuple[int, int]]:
+    """(offset, page) where each page's text begins (for reports)."""
+    geometry = document.geometry
+    if geometry is None:
+        return []
+    out: list[tuple[int, int]] = []
+    for offset, page in enumerate(geometry.pages):
+        if page > 0 and (not out or out[-1][1] != page):
+            out.append((offset, page))
+    return out
+
+
+def page_of(starts: list[tuple[int, int]], offset: int) -> int | None:
+    i = bisect_right([s for s, _ in starts], offset) - 1
+    return starts[i][1] if i >= 0 else None
