@@ -43,7 +43,7 @@ _DIGITS = re.compile(r"\d+")
 _CAPTION_START = re.compile(r"\s*(?:table|fig\.?|figure)\s+\d+[.:]", re.I)
 
 
-@dataclass
+@dataclass(slots=True)
 class Char:
     text: str
     x0: float
@@ -59,17 +59,32 @@ class Line:
 
     def __init__(self, chars: list[Char], page: int) -> None:
         self.chars, self.page = chars, page
-        ink = [c for c in self.chars if c.text.strip()] or self.chars
-        self.x0 = min(c.x0 for c in self.chars)
-        self.x1 = max(c.x1 for c in self.chars)
-        self.top = min(c.top for c in self.chars)
-        self.bottom = max(c.bottom for c in self.chars)
-        self.size = statistics.median(c.size for c in ink) if ink else 0.0
-        main = [c.baseline for c in ink if c.size >= 0.9 * self.size]
-        self.baseline = statistics.median(main) if main else self.chars[0].baseline
+        self.cells: list[Line] | None = None  # its table cells, once asked for
+        first = chars[0]
+        x0, x1, top, bottom = first.x0, first.x1, first.top, first.bottom
+        sizes = []
+        for c in chars:  # one pass: this runs for every line of every page
+            if c.x0 < x0:
+                x0 = c.x0
+            if c.x1 > x1:
+                x1 = c.x1
+            if c.top < top:
+                top = c.top
+            if c.bottom > bottom:
+                bottom = c.bottom
+            if c.text != " ":
+                sizes.append(c.size)
+        self.x0, self.x1, self.top, self.bottom = x0, x1, top, bottom
+        self.plain = "".join([c.text for c in chars])
+        if not sizes:
+            sizes = [c.size for c in chars]
+        sizes.sort()
+        self.size = sizes[len(sizes) // 2]
+        main = sorted(c.baseline for c in chars if c.text != " " and c.size >= 0.9 * self.size)
+        self.baseline = main[len(main) // 2] if main else first.baseline
 
     def text(self) -> str:
-        return "".join(c.text for c in self.chars)
+        return self.plain
 
 
 class PageMap:
@@ -106,9 +121,10 @@ def load_pdf(path: str | Path, data: bytes | None = None) -> Document:
     try:
         if len(pdf) == 0:
             raise InputError(name, "PDF with no pages")
-        pages = [_page_lines(pdf, i, name) for i in range(len(pdf))]
-        heights = [pdf[i].get_size()[1] for i in range(len(pdf))]
-        widths = [pdf[i].get_size()[0] for i in range(len(pdf))]
+        read = [_page_lines(pdf, i, name) for i in range(len(pdf))]
+        pages = [lines for lines, _ in read]
+        widths = [size[0] for _, size in read]
+        heights = [size[1] for _, size in read]
     finally:
         pdf.close()
     if not any(pages):
@@ -147,8 +163,8 @@ def _first_char(text: str, start: int, end: int) -> int:
     return start
 
 
-def _page_lines(pdf, index: int, name: str) -> list[Line]:
-    """The page's characters grouped into lines (in the PDF's content order)."""
+def _page_lines(pdf, index: int, name: str) -> tuple[list[Line], tuple[float, float]]:
+    """The page's characters grouped into lines (in the PDF's content order), and its size."""
     import pypdfium2.raw as raw
 
     page = pdf[index]
@@ -158,33 +174,45 @@ def _page_lines(pdf, index: int, name: str) -> list[Line]:
         n = raw.FPDFText_CountChars(textpage)
         if n > MAX_CHARS_PER_PAGE:
             raise InputError(name, f"page {index + 1} holds {n:,} characters (more than {MAX_CHARS_PER_PAGE:,}); not parsed")
-        rect, ox, oy = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+        rect = raw.FS_RECTF()
+        get_box = raw.FPDFText_GetLooseCharBox
+        handle = textpage.raw  # the bare handle: no wrapper conversion on each of the calls below
+        buffer = (ctypes.c_ushort * (n + 1))()
+        raw.FPDFText_GetText(handle, 0, n, buffer)  # every code at once: one UTF-16 unit per character index
+        codes = buffer[:n]
         chars: list[Char] = []
+        append = chars.append
         for k in range(n):
-            code = raw.FPDFText_GetUnicode(textpage, k)
-            if code != 0x20 and raw.FPDFText_IsGenerated(textpage, k):
-                continue  # pdfium's line breaks; its word spaces are kept as hints (gaps are measured too)
-            if 0xD800 <= code <= 0xDBFF:  # UTF-16: a character beyond the BMP comes in two halves
-                low = raw.FPDFText_GetUnicode(textpage, k + 1) if k + 1 < n else 0
+            code = codes[k]
+            if code == 13 or code == 10:
+                continue  # pdfium's line breaks: lines are rebuilt from the geometry
+            if 0xD800 <= code <= 0xDFFF:  # UTF-16: a character beyond the BMP comes in two halves
+                if code >= 0xDC00:
+                    continue  # the second half, read with the first
+                low = codes[k + 1] if k + 1 < n else 0
                 text = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)) if 0xDC00 <= low <= 0xDFFF else "\ufffd"
-            elif 0xDC00 <= code <= 0xDFFF:
-                continue  # the second half, read with the first
             else:
-                text = char_text(code)
-            if not text or text in "\r\n":
+                text = _TEXT.get(code) or char_text(code)
+            if not text:
                 continue
-            raw.FPDFText_GetLooseCharBox(textpage, k, rect)
-            raw.FPDFText_GetCharOrigin(textpage, k, ox, oy)
-            size = raw.FPDFText_GetFontSize(textpage, k)
-            box_height = rect.top - rect.bottom
-            if size <= 1.01 and box_height > 0:  # a unit font scaled by the text matrix: use the glyph box
-                size = box_height * 0.8
-            chars.append(Char(text, rect.left, rect.right, height - rect.top,
-                              height - rect.bottom, height - oy.value, size))
+            if code == 32:  # a space needs no box of its own: it sits after the character before it
+                if chars:
+                    before = chars[-1]
+                    append(Char(" ", before.x1, before.x1, before.top, before.bottom, before.baseline, before.size))
+                continue
+            get_box(handle, k, rect)
+            # the loose box spans the font's ascent and descent: its height measures the font size
+            top, foot = rect.top, rect.bottom
+            bottom, size = height - foot, top - foot
+            # the baseline sits about a quarter of the box above its foot (the font's descent)
+            append(Char(text, rect.left, rect.right, height - top, bottom, bottom - 0.25 * size, size))
     finally:
         textpage.close()
         page.close()
-    return _lines(chars, index + 1, page_width)
+    return _lines(chars, index + 1, page_width), (page_width, height)
+
+
+_TEXT = {code: chr(code) for code in range(32, 127)}  # the common case, without the lookups below
 
 
 def char_text(code: int) -> str:
@@ -217,14 +245,19 @@ def _fragments(chars: list[Char], page: int) -> list[Line]:
                 current.append(c)
             continue
         if current:
-            same_band = abs(c.baseline - base) <= 0.6 * max(size, c.size)
+            cs, x0 = c.size, c.x0
+            band = 0.6 * (size if size > cs else cs)
             # a ligature's characters share one box; a superscript follows its base closely
-            continues = c.x0 >= left - 0.5 and right - 0.5 * size <= c.x0 + (right - left) and c.x0 - right < 1.0 * size
-            if same_band and continues:
+            if -band <= c.baseline - base <= band and x0 >= left - 0.5 and x0 - right < size \
+                    and right - 0.5 * size <= x0 + (right - left):
                 current.append(c)
-                right, left = max(right, c.x1), c.x0
-                if c.size >= 0.9 * size:
-                    base, size = c.baseline, max(size, c.size)
+                if c.x1 > right:
+                    right = c.x1
+                left = x0
+                if cs >= 0.9 * size:
+                    base = c.baseline
+                    if cs > size:
+                        size = cs
                 continue
             out.append(Line(_strip(current), page))
         current, base, size, right, left = [c], c.baseline, c.size, c.x1, c.x0
@@ -236,19 +269,32 @@ def _fragments(chars: list[Char], page: int) -> list[Line]:
 def _join(fragments: list[Line], columns: tuple[float, float | None] | None) -> list[Line]:
     """Join fragments that follow each other on one band (a table row's cells, a line with a
     wide space), but never across a column gutter."""
-    out: list[Line] = []
+    groups: list[list[Line]] = []
     for f in fragments:
-        if out:
-            last = out[-1]
+        if groups:
+            group = groups[-1]
+            last = group[-1]
+            right = max(g.x1 for g in group)
             same_band = abs(f.baseline - last.baseline) <= 0.5 * max(f.size, last.size)
-            ahead = f.x0 >= last.x1 - 0.5 and f.x0 - last.x1 < 30 * max(f.size, 1.0)
-            crosses = columns is not None and last.x1 <= columns[0] <= f.x0 and (
+            ahead = f.x0 >= right - 0.5 and f.x0 - right < 30 * max(f.size, 1.0)
+            crosses = columns is not None and right <= columns[0] <= f.x0 and (
                 columns[1] is None or abs(f.x0 - columns[1]) < 2.0)  # the next fragment starts the right column
             if same_band and ahead and not crosses:
-                gap = Char(" ", last.x1, f.x0, last.top, last.bottom, last.baseline, last.size)
-                out[-1] = Line(last.chars + [gap] + f.chars, f.page)
+                group.append(f)
                 continue
-        out.append(f)
+        groups.append([f])
+    out = []
+    for group in groups:
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        chars: list[Char] = []
+        for n, f in enumerate(group):
+            if n:
+                last = group[n - 1]
+                chars.append(Char(" ", last.x1, f.x0, last.top, last.bottom, last.baseline, last.size))
+            chars += f.chars
+        out.append(Line(chars, group[0].page))
     return out
 
 
@@ -302,7 +348,7 @@ def _drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[l
 
 
 def _plain(line: Line) -> str:
-    return "".join(c.text for c in line.chars)
+    return line.plain
 
 
 def _reading_order(lines: list[Line], width: float) -> list[list[Line]]:
@@ -377,7 +423,7 @@ def _render(pages: list[list[list[Line]]]) -> tuple[str, PageMap]:
     one column (or page) to the head of the next stays one sentence. Footnotes (small lines at
     the foot of a column) move to the end of their page."""
     all_lines = [line for groups in pages for group in groups for line in group]
-    body_size = statistics.median([line.size for line in all_lines]) if all_lines else 10.0
+    body_size = _body_size(all_lines)
     words = _vocabulary(all_lines)
     flow: list[Line] = []
     for groups in pages:
@@ -387,6 +433,16 @@ def _render(pages: list[list[list[Line]]]) -> tuple[str, PageMap]:
     out = _Writer()
     _render_lines(flow, body_size, words, out)
     return out.text(), out.geometry
+
+
+def _body_size(lines: list[Line]) -> float:
+    """The font size that most characters are set in (not the median line: a long reference
+    list in a smaller font would make every body line look like a heading)."""
+    weight: dict[float, int] = {}
+    for line in lines:
+        key = round(line.size * 2) / 2
+        weight[key] = weight.get(key, 0) + len(line.chars)
+    return max(weight.items(), key=lambda kv: kv[1])[0] if weight else 10.0
 
 
 def _footnotes(lines: list[Line], body_size: float) -> set[int]:
@@ -409,16 +465,19 @@ class _Writer:
         self.geometry = PageMap()
 
     def write(self, text: str, page: int = 0, box: tuple[float, float, float, float] = (0, 0, 0, 0)) -> None:
+        n = len(text)
+        if not n:
+            return
         self.parts.append(text)
-        self.length += len(text)
-        for _ in text:
-            self.geometry.add(page, box)
+        self.length += n
+        self.geometry.pages.extend((page,) * n)
+        self.geometry.boxes.extend(box * n)
 
     def char(self, c: Char, page: int, text: str | None = None) -> None:
         self.write(c.text if text is None else text, page, (c.x0, c.top, c.x1, c.bottom))
 
     def ends_with(self, suffix: str) -> bool:
-        return "".join(self.parts[-3:]).endswith(suffix)
+        return "".join(self.parts[-len(suffix):]).endswith(suffix)
 
     def text(self) -> str:
         return "".join(self.parts)
@@ -485,40 +544,71 @@ def _write_lines(lines: list[Line], words: set[str], out: _Writer) -> None:
 
 
 def _write_chars(line: Line, words: set[str], out: _Writer, drop_last: bool = False) -> None:
-    size, base = line.size, line.baseline
+    """A line's characters: measured word gaps, superscript (^) and subscript (_) marks, and a
+    pdfium line-end hyphen kept or joined. Written in one go (text and boxes) per line."""
+    size, base, page = line.size, line.baseline, line.page
+    gap = 0.14 * (size if size > 1.0 else 1.0)
+    texts: list[str] = []
+    boxes: list[float] = []
     previous: Char | None = None
+    last = out.parts[-1][-1:] if out.parts else ""
     script = ""
-    text = _plain(line)
+    text = line.plain
     chars = line.chars[:-1] if drop_last else line.chars
     for k, c in enumerate(chars):
-        if c.text == " ":
+        ch = c.text
+        if ch == " ":
             previous = c
             continue
         kind = ""
-        if c.size < 0.85 * size and c.text.isalnum():
+        if c.size < 0.85 * size and ch.isalnum():
             if base - c.baseline > 0.2 * size:
                 kind = "^"
             elif c.baseline - base > 0.1 * size:
                 kind = "_"
-        if previous is not None and c.x0 - previous.x1 > 0.14 * max(size, 1.0) and previous.text != " " and not kind:
-            out.write(" ", line.page, (previous.x1, previous.top, c.x0, previous.bottom))
-        elif previous is not None and previous.text == " " and not out.ends_with(" ") and not kind:
-            out.write(" ", line.page, (previous.x0, previous.top, previous.x1, previous.bottom))
+        if previous is not None and not kind:
+            if previous.text != " ":
+                if c.x0 - previous.x1 > gap:
+                    texts.append(" ")
+                    boxes += (previous.x1, previous.top, c.x0, previous.bottom)
+                    last = " "
+            elif last != " ":
+                texts.append(" ")
+                boxes += (previous.x0, previous.top, previous.x1, previous.bottom)
+                last = " "
         if kind and kind != script and previous is not None and previous.text != " ":
-            out.write(kind, line.page, (c.x0, c.top, c.x0, c.bottom))
+            texts.append(kind)
+            boxes += (c.x0, c.top, c.x0, c.bottom)
         script = kind
-        if c.text == SOFT_HYPHEN:
+        if ch == SOFT_HYPHEN:
             left = re.search(r"[\w-]*$", text[:k]).group()
             right = re.match(r"[\w-]*", text[k + 1:]).group()
             if k == len(line.chars) - 1 or not _join_hyphen(left + "-", right, words):
-                out.char(c, line.page, "-")
+                texts.append("-")
+                boxes += (c.x0, c.top, c.x1, c.bottom)
+                last = "-"
         else:
-            out.char(c, line.page)
+            texts.append(ch)
+            box = (c.x0, c.top, c.x1, c.bottom)
+            boxes += box if len(ch) == 1 else box * len(ch)
+            last = ch[-1]
         previous = c
+    if texts:
+        joined = "".join(texts)
+        out.parts.append(joined)
+        out.length += len(joined)
+        out.geometry.pages.extend((page,) * len(joined))
+        out.geometry.boxes.extend(boxes)
 
 
 def _segments(line: Line) -> list[Line]:
-    """The line cut at wide gaps (more than an em): a table row's cells."""
+    """The line cut at wide gaps (more than an em): a table row's cells (computed once a line)."""
+    if line.cells is None:
+        line.cells = _cut(line)
+    return line.cells
+
+
+def _cut(line: Line) -> list[Line]:
     size = max(line.size, 1.0)
     out: list[list[Char]] = [[]]
     previous: Char | None = None
