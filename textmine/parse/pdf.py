@@ -32,6 +32,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from textmine.document import Document
 from textmine.errors import InputError
 
@@ -277,8 +279,11 @@ def _join(fragments: list[Line], columns: tuple[float, float | None] | None) -> 
             right = max(g.x1 for g in group)
             same_band = abs(f.baseline - last.baseline) <= 0.5 * max(f.size, last.size)
             ahead = f.x0 >= right - 0.5 and f.x0 - right < 30 * max(f.size, 1.0)
+            # across the gutter, a fragment that starts the right column (at its edge or indented
+            # from it), or that follows column text reaching the gutter, begins a line of its own
             crosses = columns is not None and right <= columns[0] <= f.x0 and (
-                columns[1] is None or abs(f.x0 - columns[1]) < 2.0)  # the next fragment starts the right column
+                columns[1] is None or columns[1] - 2.0 <= f.x0 <= columns[1] + 3 * f.size
+                or right >= columns[0] - 1.5 * last.size)
             if same_band and ahead and not crosses:
                 group.append(f)
                 continue
@@ -384,33 +389,25 @@ def _reading_order(lines: list[Line], width: float) -> list[list[Line]]:
 
 
 def _gutter(lines: list[Line], width: float) -> float | None:
-    """The x of a vertical gap near the page's middle that few lines cross (titles and wide
-    tables may), with column text on both sides."""
+    """The x of the gap between two columns, if the page has two.
+
+    A gutter is where many lines end just left of it and many begin just right of it (column
+    text), and few lines cross it: titles, centred author lines and wide tables may, so each
+    candidate is scored by the column lines it separates less three times the lines crossing
+    it, and the best needs at least four column lines a side."""
     narrow = [line for line in lines if line.x1 - line.x0 < 0.55 * width]
     if len(narrow) < 8:
         return None
-    # how many narrow lines cross each x (a sweep over their edges, not a scan per x)
-    edges = sorted([(line.x0, 1) for line in narrow] + [(line.x1, -1) for line in narrow])
-    best_x, best_count = None, len(narrow) + 1
-    depth, k = 0, 0
-    x = 0.3 * width
-    while x <= 0.7 * width:
-        while k < len(edges) and edges[k][0] < x:
-            depth += edges[k][1]
-            k += 1
-        if depth < best_count:
-            best_x, best_count = x, depth
-        x += 1.0
-    if best_x is None or best_count > 0.05 * len(narrow):
-        return None
-    left = [line for line in narrow if line.x1 <= best_x]
-    right = [line for line in narrow if line.x0 >= best_x]
-    if len(left) < 4 or len(right) < 4:
-        return None
-    # a gutter has column text reaching close to it on both sides
-    if best_x - max(line.x1 for line in left) > 0.1 * width or min(line.x0 for line in right) - best_x > 0.1 * width:
-        return None
-    return best_x
+    reach = 0.12 * width
+    xs = np.arange(0.3 * width, 0.7 * width + 1e-9, 1.0)[:, None]  # every candidate against every line at once
+    x0 = np.array([line.x0 for line in narrow])[None, :]
+    x1 = np.array([line.x1 for line in narrow])[None, :]
+    left = ((x1 <= xs) & (x1 >= xs - reach)).sum(axis=1)
+    right = ((x0 >= xs) & (x0 <= xs + reach)).sum(axis=1)
+    crossing = ((x0 < xs) & (x1 > xs)).sum(axis=1)
+    score = np.where((left >= 4) & (right >= 4), left + right - 3 * crossing, 0)
+    best = int(np.argmax(score))
+    return float(xs[best, 0]) if score[best] > 0 else None
 
 
 # --- rendering -------------------------------------------------------------------------
