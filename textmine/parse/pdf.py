@@ -65,6 +65,8 @@ class Line:
         first = chars[0]
         x0, x1, top, bottom = first.x0, first.x1, first.top, first.bottom
         sizes = []
+        widest = 0.0  # the widest gap between two inked characters (a table row has wide ones)
+        previous_x1 = None
         for c in chars:  # one pass: this runs for every line of every page
             if c.x0 < x0:
                 x0 = c.x0
@@ -76,13 +78,17 @@ class Line:
                 bottom = c.bottom
             if c.text != " ":
                 sizes.append(c.size)
-        self.x0, self.x1, self.top, self.bottom = x0, x1, top, bottom
+                if previous_x1 is not None and c.x0 - previous_x1 > widest:
+                    widest = c.x0 - previous_x1
+                previous_x1 = c.x1
+        self.x0, self.x1, self.top, self.bottom, self.widest_gap = x0, x1, top, bottom, widest
         self.plain = "".join([c.text for c in chars])
         if not sizes:
             sizes = [c.size for c in chars]
         sizes.sort()
         self.size = sizes[len(sizes) // 2]
-        main = sorted(c.baseline for c in chars if c.text != " " and c.size >= 0.9 * self.size)
+        sample = chars if len(chars) <= 24 else chars[::len(chars) // 12]  # a median of a dozen will do
+        main = sorted(c.baseline for c in sample if c.text != " " and c.size >= 0.9 * self.size)
         self.baseline = main[len(main) // 2] if main else first.baseline
 
     def text(self) -> str:
@@ -194,7 +200,7 @@ def _page_lines(pdf, index: int, name: str) -> tuple[list[Line], tuple[float, fl
                 low = codes[k + 1] if k + 1 < n else 0
                 text = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)) if 0xDC00 <= low <= 0xDFFF else "\ufffd"
             else:
-                text = _TEXT.get(code) or char_text(code)
+                text = _TEXT[code]
             if not text:
                 continue
             if code == 32:  # a space needs no box of its own: it sits after the character before it
@@ -214,15 +220,17 @@ def _page_lines(pdf, index: int, name: str) -> tuple[list[Line], tuple[float, fl
     return _lines(chars, index + 1, page_width), (page_width, height)
 
 
-_TEXT = {code: chr(code) for code in range(32, 127)}  # the common case, without the lookups below
-
-
 def char_text(code: int) -> str:
     """The text of one character code from pdfium: ligatures expanded, a line-end hyphen marked."""
     if code in (0xFFFE, 0x2):
         return SOFT_HYPHEN
+    if 0xD800 <= code <= 0xDFFF:
+        return ""  # half a character: read with its other half
     text = chr(code) if code else ""
     return LIGATURES.get(text, text)
+
+
+_TEXT = [char_text(code) for code in range(0x10000)]  # every UTF-16 unit, looked up by index
 
 
 def _lines(chars: list[Char], page: int, width: float) -> list[Line]:
@@ -601,7 +609,7 @@ def _write_chars(line: Line, words: set[str], out: _Writer, drop_last: bool = Fa
 def _segments(line: Line) -> list[Line]:
     """The line cut at wide gaps (more than an em): a table row's cells (computed once a line)."""
     if line.cells is None:
-        line.cells = _cut(line)
+        line.cells = _cut(line) if line.widest_gap > 1.0 * max(line.size, 1.0) else [line]
     return line.cells
 
 
