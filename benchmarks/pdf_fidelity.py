@@ -132,7 +132,7 @@ def cer(paragraphs: list[str], text: str) -> tuple[int, int]:
 def superscripts(expected: list[str], parsed: str) -> tuple[int, int]:
     """How many of the XML's superscripts the parsed text marks as superscripts (multisets)."""
     want = Counter(expected)
-    have = Counter(re.findall(r"\^([^\s^_.,;:)\]]+)", parsed))
+    have = Counter(re.findall(r"\^([0-9A-Za-z*∗†‡§+−-]+)", parsed))  # the run the parser marked
     return sum(min(n, have[s]) for s, n in want.items()), sum(want.values())
 
 

@@ -42,6 +42,7 @@ LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", 
 SOFT_HYPHEN = "\ufffe"  # pdfium's mark for a hyphen it removed at a line end
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
 _DIGITS = re.compile(r"\d+")
+_SCRIPT_SIGNS = frozenset("*∗†‡§+−-")  # raised or lowered with letters and digits: "10^−3", "a^∗"
 _CAPTION_START = re.compile(r"\s*(?:table|fig\.?|figure)\s+\d+[.:]", re.I)
 
 
@@ -566,7 +567,7 @@ def _write_chars(line: Line, words: set[str], out: _Writer, drop_last: bool = Fa
             previous = c
             continue
         kind = ""
-        if c.size < 0.85 * size and ch.isalnum():
+        if c.size < 0.85 * size and (ch.isalnum() or ch in _SCRIPT_SIGNS):
             if base - c.baseline > 0.2 * size:
                 kind = "^"
             elif c.baseline - base > 0.1 * size:
