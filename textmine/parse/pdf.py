@@ -238,12 +238,19 @@ def _lines(chars: list[Char], page: int, width: float) -> list[Line]:
     """Lines: first fragments (characters on one baseline band, no gap wider than an em), then
     fragments of one band joined unless the join would cross the page's gutter between two
     columns (a fragment that starts at the right column's left edge starts a line of its own)."""
-    fragments = _fragments(chars, page)
+    fragments = [f for f in _fragments(chars, page) if not _rotated(f)]
     gutter = _gutter(fragments, width)
     if gutter is None:
         return _join(fragments, None)
     right_edge = _column_start([f for f in fragments if f.x0 >= gutter])
     return _join(fragments, (gutter, right_edge))
+
+
+def _rotated(fragment: Line) -> bool:
+    """A glyph or two set sideways (a figure's vertical axis label, a margin stamp): its box is
+    wider than tall, and reading down the page splits such text into one-character fragments."""
+    ink = [c for c in fragment.chars if c.text != " "]
+    return 0 < len(ink) <= 2 and all(c.x1 - c.x0 > 1.1 * c.size for c in ink)
 
 
 def _fragments(chars: list[Char], page: int) -> list[Line]:
