@@ -297,7 +297,8 @@ def _join(fragments: list[Line], columns: tuple[float, float | None] | None) -> 
             ahead = f.x0 >= right - 0.5 and f.x0 - right < 30 * max(f.size, 1.0)
             # across the gutter, a fragment that starts the right column (at its edge or indented
             # from it), or that follows column text reaching the gutter, begins a line of its own
-            crosses = columns is not None and right <= columns[0] <= f.x0 and (
+            # (a band already cut into cells left of the gutter is a table row: it goes on across)
+            crosses = columns is not None and right <= columns[0] <= f.x0 and len(group) == 1 and (
                 columns[1] is None or columns[1] - 2.0 <= f.x0 <= columns[1] + 3 * f.size
                 or right >= columns[0] - 1.5 * last.size)
             if same_band and ahead and not crosses:
