@@ -37,9 +37,25 @@ def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidat
     yield Candidate(LABEL, start, end, pattern.id, {"value": parse_count(m.group("value"))}, extras=extras)
 
 
+def _compiled(cache: dict, macros: dict[str, str], *sources: str) -> tuple[regex.Pattern, ...]:
+    """The sources expanded with the rule book's macros and compiled, once for each value of the
+    macros they name (this runs for every region, so the key is a few lookups, not an expansion)."""
+    names = _NAMES.get(sources)
+    if names is None:
+        names = _NAMES[sources] = tuple(name for source in sources for name in _NAMED.findall(source))
+    key = (sources, *(macros.get(name, "") for name in names))
+    if key not in cache:
+        cache[key] = tuple(regex.compile(expand(source, macros), regex.I) for source in sources)
+    return cache[key]
+
+
+_NAMED = regex.compile(r"\{(\w+)\}")
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
 LIST_RULE = "ss.labelled_list"
 LIST_REACH = 150  # characters before a count searched for the arms listed with it
-_LISTS: dict[str, tuple[regex.Pattern, ...]] = {}
+_LISTS: dict[tuple, tuple[regex.Pattern, ...]] = {}
 
 
 def list_items(candidates: list[Candidate], region: Region, macros: dict[str, str]) -> list[Candidate]:
@@ -48,14 +64,8 @@ def list_items(candidates: list[Candidate], region: Region, macros: dict[str, st
     patients" (a bare list needs three items or more: "7 and 20 patients" may be anything). Only a
     count that survived its own vetoes lends its noun ("adverse events occurred in 7 MPC and 3
     saline participants" gives none)."""
-    key = macros["SS_LIST_BEFORE"]
-    if key not in _LISTS:
-        _LISTS[key] = (regex.compile(expand("{SS_LIST_BEFORE}", macros), regex.I),
-                       regex.compile(expand("{SS_LIST_SEP}", macros), regex.I),
-                       regex.compile(expand("(?:{COUNT})", macros), regex.I),
-                       regex.compile(expand("{SS_LIST_NOT_AFTER}", macros), regex.I),
-                       regex.compile(expand("{SS_BARE_LIST_BEFORE}", macros), regex.I))
-    labelled, sep, count, not_after, bare = _LISTS[key]
+    labelled, sep, count, not_after, bare = _compiled(
+        _LISTS, macros, "{SS_LIST_BEFORE}", "{SS_LIST_SEP}", "(?:{COUNT})", "{SS_LIST_NOT_AFTER}", "{SS_BARE_LIST_BEFORE}")
     taken = [(c.start, c.end) for c in candidates]
     out: list[Candidate] = []
     for c in candidates:
@@ -82,7 +92,7 @@ def list_items(candidates: list[Candidate], region: Region, macros: dict[str, st
 
 
 PARTS_RULE = "ss.parts_of_total"
-_PARTS: dict[str, tuple[regex.Pattern, ...]] = {}
+_PARTS: dict[tuple, tuple[regex.Pattern, ...]] = {}
 
 
 def parts_of_totals(candidates: list[Candidate], region: Region, macros: dict[str, str]) -> list[Candidate]:
@@ -90,14 +100,9 @@ def parts_of_totals(candidates: list[Candidate], region: Region, macros: dict[st
     set: 31 low-dose, 30 high-dose and 30 saline", "so 65 were treated: 44 at one level and 21 at
     two levels", "Of twelve minipigs, 9 formed the experimental group and 3 the control group".
     The total is a sample size already, or a number that a grouping verb stands beside."""
-    key = macros["SS_PARTS_AFTER"]
-    if key not in _PARTS:
-        _PARTS[key] = (regex.compile(expand("{SS_PARTS_AFTER}", macros), regex.I),
-                       regex.compile(expand("{SS_PART}", macros), regex.I),
-                       regex.compile(expand("{SS_SPLIT_VERB}", macros), regex.I),
-                       regex.compile(expand("(?<![\\w.,/-])(?:{COUNT})(?![\\w.,/%-]*\\d)", macros), regex.I),
-                       regex.compile(expand("{SS_PART_SEP}", macros), regex.I))
-    after, part, verb, count, separator = _PARTS[key]
+    after, part, verb, count, separator = _compiled(
+        _PARTS, macros, "{SS_PARTS_AFTER}", "{SS_PART}", "{SS_SPLIT_VERB}",
+        "(?<![\\w.,/-])(?:{COUNT})(?![\\w.,/%-]*\\d)", "{SS_PART_SEP}")
     taken = [(c.start, c.end) for c in candidates]
     known = {c.start: c for c in candidates}
     out: list[Candidate] = []
@@ -147,7 +152,7 @@ def parts_of_totals(candidates: list[Candidate], region: Region, macros: dict[st
 
 
 EVENT_RULES = frozenset({"ss.count_population", "ss.count_list_respectively", LIST_RULE})
-_CLAUSES: dict[str, tuple[regex.Pattern, ...]] = {}
+_CLAUSES: dict[tuple, tuple[regex.Pattern, ...]] = {}
 _WHOLE = regex.compile(r"\b(?:(?:of|among|amongst)\s+(?:the\s+|all\s+|these\s+|those\s+|our\s+)?|all\s+|(?:the\s+)?(?:other|remaining)\s+)$", regex.I)
 _PER_GROUP = regex.compile(r"\b(?:each|every|per)\s+(?:group|arm|cohort)\b", regex.I)
 
@@ -159,11 +164,8 @@ def event_clauses(candidates: list[Candidate], region: Region, macros: dict[str,
     under an adverse-event heading ("Adverse events: headache, 2, 3 and 2 participants"). A
     denominator ("of the 21 patients, ...") is kept. Clauses end at ';', ': ', a dash and
     ', so'/', leaving' (data)."""
-    key = macros["SS_EVENT_CUE"]
-    if key not in _CLAUSES:
-        _CLAUSES[key] = tuple(regex.compile(expand("{%s}" % name, macros), regex.I)
-                              for name in ("SS_CLAUSE_BREAK", "SS_EVENT_CUE", "SS_SAMPLE_CUE", "SS_EVENT_HEADING"))
-    breaks, event, sample, heading = _CLAUSES[key]
+    breaks, event, sample, heading = _compiled(
+        _CLAUSES, macros, "{SS_CLAUSE_BREAK}", "{SS_EVENT_CUE}", "{SS_SAMPLE_CUE}", "{SS_EVENT_HEADING}")
     out = []
     for c in candidates:
         if c.rule in EVENT_RULES and (_event_clause(c, region, breaks, event, sample)

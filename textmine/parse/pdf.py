@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-import statistics
 from array import array
-from bisect import bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -92,9 +90,6 @@ class Line:
         main = sorted(c.baseline for c in sample if c.text != " " and c.size >= 0.9 * self.size)
         self.baseline = main[len(main) // 2] if main else first.baseline
 
-    def text(self) -> str:
-        return self.plain
-
 
 class PageMap:
     """The page and box of every character of a document's text (``None`` for inserted ones)."""
@@ -102,10 +97,6 @@ class PageMap:
     def __init__(self) -> None:
         self.pages = array("i")
         self.boxes = array("f")  # x0, top, x1, bottom per character
-
-    def add(self, page: int, box: tuple[float, float, float, float]) -> None:
-        self.pages.append(page)
-        self.boxes.extend(box)
 
     def page_at(self, offset: int) -> int | None:
         if 0 <= offset < len(self.pages) and self.pages[offset] > 0:
@@ -707,20 +698,3 @@ def _join_hyphen(left: str, right: str, words: set[str]) -> bool:
     if f"{first}-{second}".lower() in words:
         return False  # the document prints the compound with its hyphen elsewhere
     return True
-
-
-def page_index(document: Document) -> list[tuple[int, int]]:
-    """(offset, page) where each page's text begins (for reports)."""
-    geometry = document.geometry
-    if geometry is None:
-        return []
-    out: list[tuple[int, int]] = []
-    for offset, page in enumerate(geometry.pages):
-        if page > 0 and (not out or out[-1][1] != page):
-            out.append((offset, page))
-    return out
-
-
-def page_of(starts: list[tuple[int, int]], offset: int) -> int | None:
-    i = bisect_right([s for s, _ in starts], offset) - 1
-    return starts[i][1] if i >= 0 else None
