@@ -170,3 +170,26 @@ def test_the_command_line_reports_a_bad_pdf_and_goes_on(tmp_path, capsys):
     assert code != 0
     assert "bad_corrupt.pdf" in capsys.readouterr().err
     assert out.read_text().count('"field"') >= 10  # the good PDF's mentions were written
+
+
+@pytest.mark.parametrize("pdf", [RCT, TABLE])
+def test_the_plain_line_fast_path_writes_what_the_full_path_writes(pdf, monkeypatch):
+    """Most lines skip the character-by-character writer; forcing every line through it must
+    give the same text and the same page map."""
+    from textmine.parse import pdf as parser
+
+    fast = load_document(pdf)
+    write_chars = parser._write_chars
+
+    def full(line, words, out, drop_last=False):
+        smallest, line.smallest = line.smallest, -1.0  # no line qualifies for the fast path
+        try:
+            return write_chars(line, words, out, drop_last)
+        finally:
+            line.smallest = smallest
+
+    monkeypatch.setattr(parser, "_write_chars", full)
+    slow = load_document(pdf)
+    assert fast.text == slow.text
+    assert list(fast.geometry.pages) == list(slow.geometry.pages)
+    assert list(fast.geometry.boxes) == list(slow.geometry.boxes)

@@ -65,8 +65,13 @@ class Line:
         x0, x1, top, bottom = first.x0, first.x1, first.top, first.bottom
         sizes = []
         widest = 0.0  # the widest gap between two inked characters (a table row has wide ones)
+        unspaced = 0.0  # the widest such gap with no space between (a word break to measure)
         previous_x1 = None
+        spaced = False
         for c in chars:  # one pass: this runs for every line of every page
+            if c.text == " ":
+                spaced = True
+                continue  # a space's box is no one's (the shared marker has none)
             if c.x0 < x0:
                 x0 = c.x0
             if c.x1 > x1:
@@ -75,17 +80,22 @@ class Line:
                 top = c.top
             if c.bottom > bottom:
                 bottom = c.bottom
-            if c.text != " ":
-                sizes.append(c.size)
-                if previous_x1 is not None and c.x0 - previous_x1 > widest:
+            sizes.append(c.size)
+            if previous_x1 is not None:
+                if c.x0 - previous_x1 > widest:
                     widest = c.x0 - previous_x1
-                previous_x1 = c.x1
+                if not spaced and c.x0 - previous_x1 > unspaced:
+                    unspaced = c.x0 - previous_x1
+            previous_x1 = c.x1
+            spaced = False
         self.x0, self.x1, self.top, self.bottom, self.widest_gap = x0, x1, top, bottom, widest
+        self.unspaced_gap = unspaced
         self.plain = "".join([c.text for c in chars])
         if not sizes:
             sizes = [c.size for c in chars]
         sizes.sort()
         self.size = sizes[len(sizes) // 2]
+        self.smallest = sizes[0]
         sample = chars if len(chars) <= 24 else chars[::len(chars) // 12]  # a median of a dozen will do
         main = sorted(c.baseline for c in sample if c.text != " " and c.size >= 0.9 * self.size)
         self.baseline = main[len(main) // 2] if main else first.baseline
@@ -195,10 +205,9 @@ def _page_lines(pdf, index: int, name: str) -> tuple[list[Line], tuple[float, fl
                 text = _TEXT[code]
             if not text:
                 continue
-            if code == 32:  # a space needs no box of its own: it sits after the character before it
+            if code == 32:  # a space needs no box of its own: one shared marker stands for them all
                 if chars:
-                    before = chars[-1]
-                    append(Char(" ", before.x1, before.x1, before.top, before.bottom, before.baseline, before.size))
+                    append(_SPACE)
                 continue
             get_box(handle, k, rect)
             # the loose box spans the font's ascent and descent: its height measures the font size
@@ -223,6 +232,7 @@ def char_text(code: int) -> str:
 
 
 _TEXT = [char_text(code) for code in range(0x10000)]  # every UTF-16 unit, looked up by index
+_SPACE = Char(" ", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def _lines(chars: list[Char], page: int, width: float) -> list[Line]:
@@ -553,6 +563,10 @@ def _write_chars(line: Line, words: set[str], out: _Writer, drop_last: bool = Fa
     pdfium line-end hyphen kept or joined. Written in one go (text and boxes) per line."""
     size, base, page = line.size, line.baseline, line.page
     gap = 0.14 * (size if size > 1.0 else 1.0)
+    if line.smallest >= 0.85 * size and line.unspaced_gap <= gap and SOFT_HYPHEN not in line.plain \
+            and "  " not in line.plain and not drop_last:
+        _write_plain(line, out)  # most lines: no script, no hyphen mark, every word break a space
+        return
     texts: list[str] = []
     boxes: list[float] = []
     previous: Char | None = None
@@ -560,6 +574,7 @@ def _write_chars(line: Line, words: set[str], out: _Writer, drop_last: bool = Fa
     script = ""
     text = line.plain
     chars = line.chars[:-1] if drop_last else line.chars
+    ink: Char | None = None  # the last character with a box (spaces share one marker)
     for k, c in enumerate(chars):
         ch = c.text
         if ch == " ":
@@ -579,7 +594,7 @@ def _write_chars(line: Line, words: set[str], out: _Writer, drop_last: bool = Fa
                     last = " "
             elif last != " ":
                 texts.append(" ")
-                boxes += (previous.x0, previous.top, previous.x1, previous.bottom)
+                boxes += (ink.x1, ink.top, c.x0, ink.bottom) if ink is not None else (c.x0, c.top, c.x0, c.bottom)
                 last = " "
         if kind and kind != script and previous is not None and previous.text != " ":
             texts.append(kind)
@@ -597,13 +612,35 @@ def _write_chars(line: Line, words: set[str], out: _Writer, drop_last: bool = Fa
             box = (c.x0, c.top, c.x1, c.bottom)
             boxes += box if len(ch) == 1 else box * len(ch)
             last = ch[-1]
-        previous = c
+        previous = ink = c
     if texts:
         joined = "".join(texts)
         out.parts.append(joined)
         out.length += len(joined)
         out.geometry.pages.extend((page,) * len(joined))
         out.geometry.boxes.extend(boxes)
+
+
+def _write_plain(line: Line, out: _Writer) -> None:
+    """A line with nothing to decide: its text as read, each space boxed between its neighbours."""
+    boxes: list[float] = []
+    ink = line.chars[0]
+    pending = -1  # where the box of the space before this character waits for its right edge
+    for c in line.chars:
+        if c.text == " ":
+            pending = len(boxes)
+            boxes += (ink.x1, ink.top, ink.x1, ink.bottom)
+        else:
+            if pending >= 0:
+                boxes[pending + 2] = c.x0  # a space spans the gap to the next character
+                pending = -1
+            box = (c.x0, c.top, c.x1, c.bottom)
+            boxes += box if len(c.text) == 1 else box * len(c.text)
+            ink = c
+    out.parts.append(line.plain)
+    out.length += len(line.plain)
+    out.geometry.pages.extend((line.page,) * len(line.plain))
+    out.geometry.boxes.extend(boxes)
 
 
 def _segments(line: Line) -> list[Line]:
