@@ -193,3 +193,29 @@ def test_the_plain_line_fast_path_writes_what_the_full_path_writes(pdf, monkeypa
     assert fast.text == slow.text
     assert list(fast.geometry.pages) == list(slow.geometry.pages)
     assert list(fast.geometry.boxes) == list(slow.geometry.boxes)
+
+
+def _line(text, top, size=10.0, page=1):
+    from textmine.parse.pdf import Char, Line
+
+    chars = [Char(ch, 50 + 5 * n, 55 + 5 * n, top, top + size, top + 0.8 * size, size) for n, ch in enumerate(text)]
+    return Line(chars, page)
+
+
+def test_a_caption_dropped_into_a_sentence_moves_after_it():
+    from textmine.parse.pdf import _after_sentence
+
+    lines = [_line("Poor sleep can lead", 100), _line("Table 1: Scores by group.", 112, 8.0),
+             _line("to fatigue and low mood.", 124), _line("A new paragraph starts.", 136)]
+    order = [line.plain for line in _after_sentence(lines, 10.0)]
+    assert order == ["Poor sleep can lead", "to fatigue and low mood.", "Table 1: Scores by group.", "A new paragraph starts."]
+
+
+def test_the_labels_drawn_in_a_figure_are_dropped_but_prose_above_it_stays():
+    from textmine.parse.pdf import _without_figure_text
+
+    lines = [_line("Animals were weighed every week and the mean weight was recorded.", 100),
+             _line("Body weight (g)", 112, 7.0), _line("100 80 60 40 20 0", 124, 7.0),
+             _line("Figure 2: Body weight over time.", 136, 8.0)]
+    kept = [line.plain for line in _without_figure_text(lines, 10.0)]
+    assert kept == ["Animals were weighed every week and the mean weight was recorded.", "Figure 2: Body weight over time."]

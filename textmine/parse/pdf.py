@@ -446,8 +446,65 @@ def _render(pages: list[list[list[Line]]]) -> tuple[str, PageMap]:
         notes = _footnotes(lines, body_size)
         flow += [line for line in lines if id(line) not in notes] + [line for line in lines if id(line) in notes]
     out = _Writer()
-    _render_lines(flow, body_size, words, out)
+    _render_lines(_after_sentence(_without_figure_text(flow, body_size), body_size), body_size, words, out)
     return out.text(), out.geometry
+
+
+_FIGURE_CAPTION = re.compile(r"\s*(?:fig\.?|figure)\s+\d+[.:]", re.I)
+
+
+def _without_figure_text(lines: list[Line], body_size: float) -> list[Line]:
+    """Drop the text drawn inside a figure (axis labels, ticks, legends): the lines just above a
+    "Figure N:" caption on its page that are short, small or mostly numbers, up to the first line
+    of body text."""
+    drop: set[int] = set()
+    for i, line in enumerate(lines):
+        if not _FIGURE_CAPTION.match(line.plain):
+            continue
+        k = i - 1
+        while k >= 0 and lines[k].page == line.page and _figure_like(lines[k], body_size):
+            drop.add(k)
+            k -= 1
+    return [line for n, line in enumerate(lines) if n not in drop] if drop else lines
+
+
+def _after_sentence(lines: list[Line], body_size: float, reach: int = 25) -> list[Line]:
+    """A caption (with its table) that a column's flow drops into the middle of a sentence moves
+    to after that sentence: "… can lead | Table 1: … | to fatigue." reads on, then the table."""
+    out = list(lines)
+    i = 1
+    while i < len(out):
+        previous = out[i - 1].plain.rstrip()
+        if not _CAPTION_START.match(out[i].plain) or not previous or previous.endswith((".", ":", "?", "!")) \
+                or out[i - 1].size < 0.95 * body_size:
+            i += 1
+            continue
+        resume = None
+        for k in range(i + 1, min(len(out), i + reach)):
+            if out[k].page != out[i].page:
+                break
+            if out[k].size >= 0.95 * body_size and out[k].plain.lstrip()[:1].islower() and not _table_rows(out, k):
+                resume = k
+                break
+        if resume is None:
+            i += 1
+            continue
+        end = next((e for e in range(resume, min(len(out), resume + 10))
+                    if out[e].plain.rstrip().endswith((".", "?", "!"))), None)
+        if end is None:
+            i += 1
+            continue
+        out[i:end + 1] = out[resume:end + 1] + out[i:resume]
+        i += end + 1 - resume
+    return out
+
+
+def _figure_like(line: Line, body_size: float) -> bool:
+    text = line.plain.strip()
+    if not text or text.endswith((".", ":", ";", ",")) and len(text) > 40:
+        return False  # prose ends its sentences; a figure's labels do not
+    digits = sum(ch.isdigit() for ch in text)
+    return line.size < 0.9 * body_size or len(text) < 30 or digits > 0.3 * len(text)
 
 
 def _body_size(lines: list[Line]) -> float:
