@@ -14,7 +14,9 @@ import pytest
 from textmine.api import extract
 from textmine.errors import InputError
 from textmine.parse import load_document
-from textmine.parse.pdf import LIGATURES, PageMap, _join_hyphen, char_text
+from textmine.parse.pdf import PageMap
+from textmine.parse.pdf_lines import LIGATURES, char_text
+from textmine.parse.pdf_render import _join_hyphen
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 ROOT = Path(__file__).parents[1]
@@ -176,7 +178,7 @@ def test_the_command_line_reports_a_bad_pdf_and_goes_on(tmp_path, capsys):
 def test_the_plain_line_fast_path_writes_what_the_full_path_writes(pdf, monkeypatch):
     """Most lines skip the character-by-character writer; forcing every line through it must
     give the same text and the same page map."""
-    from textmine.parse import pdf as parser
+    from textmine.parse import pdf_render as parser
 
     fast = load_document(pdf)
     write_chars = parser._write_chars
@@ -196,14 +198,14 @@ def test_the_plain_line_fast_path_writes_what_the_full_path_writes(pdf, monkeypa
 
 
 def _line(text, top, size=10.0, page=1):
-    from textmine.parse.pdf import Char, Line
+    from textmine.parse.pdf_lines import Char, Line
 
     chars = [Char(ch, 50 + 5 * n, 55 + 5 * n, top, top + size, top + 0.8 * size, size) for n, ch in enumerate(text)]
     return Line(chars, page)
 
 
 def test_a_caption_dropped_into_a_sentence_moves_after_it():
-    from textmine.parse.pdf import _after_sentence
+    from textmine.parse.pdf_render import _after_sentence
 
     lines = [_line("Poor sleep can lead", 100), _line("Table 1: Scores by group.", 112, 8.0),
              _line("to fatigue and low mood.", 124), _line("A new paragraph starts.", 136)]
@@ -212,7 +214,7 @@ def test_a_caption_dropped_into_a_sentence_moves_after_it():
 
 
 def test_the_labels_drawn_in_a_figure_are_dropped_but_prose_above_it_stays():
-    from textmine.parse.pdf import _without_figure_text
+    from textmine.parse.pdf_render import _without_figure_text
 
     lines = [_line("Animals were weighed every week and the mean weight was recorded.", 100),
              _line("Body weight (g)", 112, 7.0), _line("100 80 60 40 20 0", 124, 7.0),

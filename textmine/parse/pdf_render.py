@@ -1,0 +1,377 @@
+"""PDF lines → Markdown-like text and the page map of its characters: the second half of the
+PDF parser (``pdf.py``).
+
+The lines of all pages are read as one flow: footnotes move to the end of their page, figure
+labels above a "Figure N" caption are dropped, a caption dropped into a sentence moves after
+it, larger lines become headings, aligned rows with wide gaps become Markdown tables, and
+paragraphs end at a gap, an indent or a caption. Superscripts and subscripts are marked
+(``10^7``, ``CO_2``) and line-end hyphens joined where a real word results.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+
+from textmine.parse.pdf_lines import SOFT_HYPHEN, Char, Line, _plain, _segments
+
+_SCRIPT_SIGNS = frozenset("*∗†‡§+−-")  # raised or lowered with letters and digits: "10^−3", "a^∗"
+_CAPTION_START = re.compile(r"\s*(?:table|fig\.?|figure)\s+\d+[.:]", re.I)
+
+
+class PageMap:
+    """The page and box of every character of a document's text (``None`` for inserted ones)."""
+
+    def __init__(self) -> None:
+        self.pages = array("i")
+        self.boxes = array("f")  # x0, top, x1, bottom per character
+
+    def page_at(self, offset: int) -> int | None:
+        if 0 <= offset < len(self.pages) and self.pages[offset] > 0:
+            return self.pages[offset]
+        return None
+
+    def box_at(self, offset: int) -> tuple[float, float, float, float] | None:
+        if 0 <= offset < len(self.pages) and self.pages[offset] > 0:
+            return tuple(self.boxes[4 * offset:4 * offset + 4])  # type: ignore[return-value]
+        return None
+
+
+def _render(pages: list[list[list[Line]]]) -> tuple[str, PageMap]:
+    """Markdown-like text (headings, paragraphs, tables) and the page map of its characters.
+
+    The lines are read as one flow in reading order, so a sentence that runs from the foot of
+    one column (or page) to the head of the next stays one sentence. Footnotes (small lines at
+    the foot of a column) move to the end of their page."""
+    all_lines = [line for groups in pages for group in groups for line in group]
+    body_size = _body_size(all_lines)
+    words = _vocabulary(all_lines)
+    flow: list[Line] = []
+    for groups in pages:
+        lines = [line for group in groups for line in group]
+        notes = _footnotes(lines, body_size)
+        flow += [line for line in lines if id(line) not in notes] + [line for line in lines if id(line) in notes]
+    out = _Writer()
+    _render_lines(_after_sentence(_without_figure_text(flow, body_size), body_size), body_size, words, out)
+    return out.text(), out.geometry
+
+
+_FIGURE_CAPTION = re.compile(r"\s*(?:fig\.?|figure)\s+\d+[.:]", re.I)
+
+
+def _without_figure_text(lines: list[Line], body_size: float) -> list[Line]:
+    """Drop the text drawn inside a figure (axis labels, ticks, legends): the lines just above a
+    "Figure N:" caption on its page that are short, small or mostly numbers, up to the first line
+    of body text."""
+    drop: set[int] = set()
+    for i, line in enumerate(lines):
+        if not _FIGURE_CAPTION.match(line.plain):
+            continue
+        k = i - 1
+        while k >= 0 and lines[k].page == line.page and _figure_like(lines[k], body_size):
+            drop.add(k)
+            k -= 1
+    return [line for n, line in enumerate(lines) if n not in drop] if drop else lines
+
+
+def _after_sentence(lines: list[Line], body_size: float, reach: int = 25) -> list[Line]:
+    """A caption (with its table) that a column's flow drops into the middle of a sentence moves
+    to after that sentence: "… can lead | Table 1: … | to fatigue." reads on, then the table."""
+    out = list(lines)
+    i = 1
+    while i < len(out):
+        previous = out[i - 1].plain.rstrip()
+        if not _CAPTION_START.match(out[i].plain) or not previous or previous.endswith((".", ":", "?", "!")) \
+                or out[i - 1].size < 0.95 * body_size:
+            i += 1
+            continue
+        resume = None
+        for k in range(i + 1, min(len(out), i + reach)):
+            if out[k].page != out[i].page:
+                break
+            if out[k].size >= 0.95 * body_size and out[k].plain.lstrip()[:1].islower() and not _table_rows(out, k):
+                resume = k
+                break
+        if resume is None:
+            i += 1
+            continue
+        end = next((e for e in range(resume, min(len(out), resume + 10))
+                    if out[e].plain.rstrip().endswith((".", "?", "!"))), None)
+        if end is None:
+            i += 1
+            continue
+        out[i:end + 1] = out[resume:end + 1] + out[i:resume]
+        i += end + 1 - resume
+    return out
+
+
+def _figure_like(line: Line, body_size: float) -> bool:
+    text = line.plain.strip()
+    if not text or text.endswith((".", ":", ";", ",")) and len(text) > 40:
+        return False  # prose ends its sentences; a figure's labels do not
+    digits = sum(ch.isdigit() for ch in text)
+    return line.size < 0.9 * body_size or len(text) < 30 or digits > 0.3 * len(text)
+
+
+def _body_size(lines: list[Line]) -> float:
+    """The font size that most characters are set in (not the median line: a long reference
+    list in a smaller font would make every body line look like a heading)."""
+    weight: dict[float, int] = {}
+    for line in lines:
+        key = round(line.size * 2) / 2
+        weight[key] = weight.get(key, 0) + len(line.chars)
+    return max(weight.items(), key=lambda kv: kv[1])[0] if weight else 10.0
+
+
+def _footnotes(lines: list[Line], body_size: float) -> set[int]:
+    """Small lines with no body-size line below them in their column: the page's footnotes."""
+    notes: set[int] = set()
+    for line in lines:
+        if line.size >= 0.9 * body_size:
+            continue
+        below = [o for o in lines if o.top > line.bottom and o.x0 < line.x1 and line.x0 < o.x1]
+        above = [o for o in lines if o.bottom < line.top and o.size >= 0.95 * body_size]
+        if above and all(o.size < 0.9 * body_size for o in below):
+            notes.add(id(line))
+    return notes
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.geometry = PageMap()
+
+    def write(self, text: str, page: int = 0, box: tuple[float, float, float, float] = (0, 0, 0, 0)) -> None:
+        n = len(text)
+        if not n:
+            return
+        self.parts.append(text)
+        self.length += n
+        self.geometry.pages.extend((page,) * n)
+        self.geometry.boxes.extend(box * n)
+
+    def char(self, c: Char, page: int, text: str | None = None) -> None:
+        self.write(c.text if text is None else text, page, (c.x0, c.top, c.x1, c.bottom))
+
+    def ends_with(self, suffix: str) -> bool:
+        return "".join(self.parts[-len(suffix):]).endswith(suffix)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _render_lines(lines: list[Line], body_size: float, words: set[str], out: _Writer) -> None:
+    i = 0
+    paragraph: list[Line] = []
+
+    def flush() -> None:
+        if paragraph:
+            _write_lines(paragraph, words, out)
+            out.write("\n\n")
+            paragraph.clear()
+
+    while i < len(lines):
+        line = lines[i]
+        rows = _table_rows(lines, i)
+        if rows:
+            flush()
+            _write_table(lines[i:i + rows], out)
+            i += rows
+            continue
+        if line.size >= 1.15 * body_size and len(_plain(line)) < 200:
+            flush()
+            heading = [line]
+            while i + 1 < len(lines) and abs(lines[i + 1].size - line.size) < 0.5 \
+                    and 0 <= lines[i + 1].top - heading[-1].bottom < line.size:
+                i += 1
+                heading.append(lines[i])
+            out.write("## ")
+            _write_lines(heading, words, out)
+            out.write("\n\n")
+            i += 1
+            continue
+        if paragraph:
+            previous = paragraph[-1]
+            gap = line.top - previous.bottom
+            size = max(line.size, previous.size)
+            if line.page != previous.page or gap < -size:  # the next column or page: the flow goes on
+                ended = _plain(previous).rstrip().endswith((".", ":", "?", "!"))
+                new_paragraph = ended and not _plain(line).lstrip()[:1].islower()
+            else:
+                indented = 0.6 * size < line.x0 - previous.x0 < 4 * size  # a paragraph's first line
+                caption = _CAPTION_START.match(_plain(line)) and _plain(previous).rstrip().endswith((".", ":"))
+                new_paragraph = gap > 0.8 * size or indented or bool(caption)
+            if new_paragraph or abs(line.size - previous.size) > 1.0:
+                flush()
+        paragraph.append(line)
+        i += 1
+    flush()
+
+
+def _write_lines(lines: list[Line], words: set[str], out: _Writer) -> None:
+    """Lines joined by spaces; a word hyphenated at a line end is joined where a real word results."""
+    for n, line in enumerate(lines):
+        last = line.chars[-1].text if line.chars else ""
+        following = _plain(lines[n + 1]) if n + 1 < len(lines) else ""
+        join = last in ("-", SOFT_HYPHEN) and bool(following) \
+            and _join_hyphen(_plain(line).rstrip(SOFT_HYPHEN + "-") + "-", following, words)
+        _write_chars(line, words, out, drop_last=join)
+        if n + 1 < len(lines) and not join and last != SOFT_HYPHEN:  # "T2-" + "weighted": no space
+            out.write(" ")
+
+
+def _write_chars(line: Line, words: set[str], out: _Writer, drop_last: bool = False) -> None:
+    """A line's characters: measured word gaps, superscript (^) and subscript (_) marks, and a
+    pdfium line-end hyphen kept or joined. Written in one go (text and boxes) per line."""
+    size, base, page = line.size, line.baseline, line.page
+    gap = 0.14 * (size if size > 1.0 else 1.0)
+    if line.smallest >= 0.85 * size and line.unspaced_gap <= gap and SOFT_HYPHEN not in line.plain \
+            and "  " not in line.plain and not drop_last:
+        _write_plain(line, out)  # most lines: no script, no hyphen mark, every word break a space
+        return
+    texts: list[str] = []
+    boxes: list[float] = []
+    previous: Char | None = None
+    last = out.parts[-1][-1:] if out.parts else ""
+    script = ""
+    text = line.plain
+    chars = line.chars[:-1] if drop_last else line.chars
+    ink: Char | None = None  # the last character with a box (spaces share one marker)
+    for k, c in enumerate(chars):
+        ch = c.text
+        if ch == " ":
+            previous = c
+            continue
+        kind = ""
+        if c.size < 0.85 * size and (ch.isalnum() or ch in _SCRIPT_SIGNS):
+            if base - c.baseline > 0.2 * size:
+                kind = "^"
+            elif c.baseline - base > 0.1 * size:
+                kind = "_"
+        if previous is not None and not kind:
+            if previous.text != " ":
+                if c.x0 - previous.x1 > gap:
+                    texts.append(" ")
+                    boxes += (previous.x1, previous.top, c.x0, previous.bottom)
+                    last = " "
+            elif last != " ":
+                texts.append(" ")
+                boxes += (ink.x1, ink.top, c.x0, ink.bottom) if ink is not None else (c.x0, c.top, c.x0, c.bottom)
+                last = " "
+        if kind and kind != script and previous is not None and previous.text != " ":
+            texts.append(kind)
+            boxes += (c.x0, c.top, c.x0, c.bottom)
+        script = kind
+        if ch == SOFT_HYPHEN:
+            left = re.search(r"[\w-]*$", text[:k]).group()
+            right = re.match(r"[\w-]*", text[k + 1:]).group()
+            if k == len(line.chars) - 1 or not _join_hyphen(left + "-", right, words):
+                texts.append("-")
+                boxes += (c.x0, c.top, c.x1, c.bottom)
+                last = "-"
+        else:
+            texts.append(ch)
+            box = (c.x0, c.top, c.x1, c.bottom)
+            boxes += box if len(ch) == 1 else box * len(ch)
+            last = ch[-1]
+        previous = ink = c
+    if texts:
+        joined = "".join(texts)
+        out.parts.append(joined)
+        out.length += len(joined)
+        out.geometry.pages.extend((page,) * len(joined))
+        out.geometry.boxes.extend(boxes)
+
+
+def _write_plain(line: Line, out: _Writer) -> None:
+    """A line with nothing to decide: its text as read, each space boxed between its neighbours."""
+    boxes: list[float] = []
+    ink = line.chars[0]
+    pending = -1  # where the box of the space before this character waits for its right edge
+    for c in line.chars:
+        if c.text == " ":
+            pending = len(boxes)
+            boxes += (ink.x1, ink.top, ink.x1, ink.bottom)
+        else:
+            if pending >= 0:
+                boxes[pending + 2] = c.x0  # a space spans the gap to the next character
+                pending = -1
+            box = (c.x0, c.top, c.x1, c.bottom)
+            boxes += box if len(c.text) == 1 else box * len(c.text)
+            ink = c
+    out.parts.append(line.plain)
+    out.length += len(line.plain)
+    out.geometry.pages.extend((line.page,) * len(line.plain))
+    out.geometry.boxes.extend(boxes)
+
+
+def _table_rows(lines: list[Line], i: int) -> int:
+    """How many lines from ``i`` on form a table: three or more consecutive rows of two or more
+    cells, each cell starting at (or right of) a column of the widest row so far."""
+    rows = 0
+    columns: list[float] = []
+    while i + rows < len(lines):
+        line = lines[i + rows]
+        cells = _segments(line)
+        if len(cells) < 2:
+            break
+        if rows and line.top - lines[i + rows - 1].bottom > 2.5 * line.size:
+            break
+        starts = [cell.x0 for cell in cells]
+        tolerance = 0.6 * max(line.size, 1.0)
+        if columns and sum(1 for s in starts if any(abs(s - c) < tolerance for c in columns)) < min(2, len(starts)):
+            break  # fewer than two cells on the columns so far: a different layout
+        if len(starts) > len(columns):
+            columns = starts
+        rows += 1
+    return rows if rows >= 3 else 0
+
+
+def _write_table(lines: list[Line], out: _Writer) -> None:
+    rows = [_segments(line) for line in lines]
+    columns = max((row for row in rows), key=len)
+    anchors = [cell.x0 for cell in columns]
+    out.write("\n" if out.length and not out.ends_with("\n\n") else "")
+    for n, row in enumerate(rows):
+        cells: list[list[Line]] = [[] for _ in anchors]
+        for cell in row:
+            k = max([j for j, a in enumerate(anchors) if a <= cell.x0 + 3] or [0])
+            cells[k].append(cell)
+        out.write("|")
+        for parts in cells:
+            out.write(" ")
+            for m, part in enumerate(parts):
+                if m:
+                    out.write(" ")
+                _write_chars(part, set(), out)
+            out.write(" |")
+        out.write("\n")
+        if n == 0:
+            out.write("|" + "---|" * len(anchors) + "\n")
+    out.write("\n")
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def _vocabulary(lines: list[Line]) -> set[str]:
+    """Words of the document as printed (lower case), hyphenated compounds included."""
+    words: set[str] = set()
+    for line in lines:
+        words.update(w.lower() for w in _WORD.findall(_plain(line).replace(SOFT_HYPHEN, " ")))
+    return words
+
+
+def _join_hyphen(left: str, right: str, words: set[str]) -> bool:
+    """Whether "left-" at a line end and "right" on the next line make one word."""
+    head = re.search(r"([A-Za-z0-9]+)-$", left.rstrip())
+    tail = re.match(r"\s*([A-Za-z]+)", right)
+    if head is None or tail is None:
+        return False
+    first, second = head.group(1), tail.group(1)
+    if any(ch.isdigit() for ch in first) or any(ch.isupper() for ch in first[1:]) or not second[0].islower():
+        return False  # "T2-weighted", "MRI-guided", "IL-6": a hyphen that belongs
+    if f"{first}-{second}".lower() in words:
+        return False  # the document prints the compound with its hyphen elsewhere
+    return True
