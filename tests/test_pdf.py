@@ -208,9 +208,9 @@ def test_a_caption_dropped_into_a_sentence_moves_after_it():
     from textmine.parse.pdf_render import _after_sentence
 
     lines = [_line("Poor sleep can lead", 100), _line("Table 1: Scores by group.", 112, 8.0),
-             _line("to fatigue and low mood.", 124), _line("A new paragraph starts.", 136)]
+             _line("to fatigue.", 124), _line("A new paragraph starts.", 136)]
     order = [line.plain for line in _after_sentence(lines, 10.0)]
-    assert order == ["Poor sleep can lead", "to fatigue and low mood.", "Table 1: Scores by group.", "A new paragraph starts."]
+    assert order == ["Poor sleep can lead", "to fatigue.", "Table 1: Scores by group.", "A new paragraph starts."]
 
 
 def test_the_labels_drawn_in_a_figure_are_dropped_but_prose_above_it_stays():
@@ -221,3 +221,15 @@ def test_the_labels_drawn_in_a_figure_are_dropped_but_prose_above_it_stays():
              _line("Figure 2: Body weight over time.", 136, 8.0)]
     kept = [line.plain for line in _without_figure_text(lines, 10.0)]
     assert kept == ["Animals were weighed every week and the mean weight was recorded.", "Figure 2: Body weight over time."]
+
+
+def test_a_small_caption_between_two_sentences_of_a_paragraph_moves_to_its_end():
+    from textmine.parse.pdf_render import _after_paragraph
+
+    lines = [_line("The trial compared two doses with saline.", 88), _line("Pain scores fell in both of the two dose arms.", 100),
+             _line("Figure 3: Scores over time.", 112, 8.0), _line("They fell most in the first month.", 124),
+             _line("It ends here.", 136), _line("Next paragraph after a gap.", 160)]
+    order = [line.plain for line in _after_paragraph(lines, 10.0)]
+    assert order == ["The trial compared two doses with saline.", "Pain scores fell in both of the two dose arms.",
+                     "They fell most in the first month.", "It ends here.", "Figure 3: Scores over time.",
+                     "Next paragraph after a gap."]

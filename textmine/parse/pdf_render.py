@@ -101,7 +101,48 @@ def _after_sentence(lines: list[Line], body_size: float, reach: int = 25) -> lis
             i += 1
             continue
         out[i:end + 1] = out[resume:end + 1] + out[i:resume]
-        i += end + 1 - resume
+        i = end + 1  # past the moved float: it is not moved again
+    return _after_paragraph(out, body_size)
+
+
+def _after_paragraph(lines: list[Line], body_size: float, reach: int = 30) -> list[Line]:
+    """A caption set in a smaller font (with its table) that falls between two sentences of one
+    paragraph moves to the paragraph's end: the text after it goes on at the same left edge,
+    unindented, in the same column, so the paragraph did not end there."""
+    out = list(lines)
+    i = 1
+    while i < len(out):
+        before, caption = out[i - 1], out[i]
+        above = out[i - 2] if i >= 2 else None
+        # the line before the caption runs to the column's right edge like the one above it: the
+        # paragraph does not end there (a paragraph's last line stops short)
+        full = above is not None and above.page == before.page and before.x1 >= above.x1 - before.size
+        if not _CAPTION_START.match(caption.plain) or caption.size >= 0.95 * body_size or not full \
+                or before.size < 0.95 * body_size or not before.plain.rstrip().endswith((".", "?", "!")):
+            i += 1
+            continue
+        k = i + 1  # the float: the caption's small lines and the table rows under it
+        while k < min(len(out), i + reach) and out[k].page == caption.page:
+            rows = _table_rows(out, k)
+            if rows:
+                k += rows
+            elif out[k].size < 0.95 * body_size:
+                k += 1
+            else:
+                break
+        if k >= len(out) or out[k].page != before.page or abs(out[k].x0 - before.x0) > 0.6 * before.size \
+                or out[k].top <= before.bottom:
+            i += 1
+            continue  # not the same column going on below the float
+        end = k  # the paragraph's last line: before a gap, an indent or a size change
+        while end + 1 < min(len(out), k + reach):
+            nxt, cur = out[end + 1], out[end]
+            if nxt.page != cur.page or nxt.top - cur.bottom > 0.8 * cur.size or nxt.top < cur.top \
+                    or nxt.x0 - cur.x0 > 0.6 * cur.size or abs(nxt.size - cur.size) > 1.0:
+                break
+            end += 1
+        out[i:end + 1] = out[k:end + 1] + out[i:k]
+        i = end + 1  # past the moved float: it is not moved again
     return out
 
 
