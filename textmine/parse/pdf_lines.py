@@ -258,17 +258,17 @@ def _drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[l
 
     seen: dict[tuple[str, str], int] = {}
     for lines, height in zip(pages, heights):
-        for key in {(z, _DIGITS.sub("#", _plain(line)).strip().lower()) for line in lines if (z := zone(line, height))}:
+        for key in {(z, _DIGITS.sub("#", line.plain).strip().lower()) for line in lines if (z := zone(line, height))}:
             seen[key] = seen.get(key, 0) + 1
     repeated = {key for key, count in seen.items() if count >= 2}
     out = []
     for lines, height in zip(pages, heights):
-        body = [line for line in lines if zone(line, height) is None and not _PAGE_NUMBER.match(_plain(line))]
+        body = [line for line in lines if zone(line, height) is None and not _PAGE_NUMBER.match(line.plain)]
         left = min((line.x0 for line in body), default=0.0)
         kept = []
         for line in lines:
             z = zone(line, height)
-            plain = _plain(line)
+            plain = line.plain
             if z and ((z, _DIGITS.sub("#", plain).strip().lower()) in repeated or _PAGE_NUMBER.match(plain)):
                 continue
             if _PAGE_NUMBER.match(plain) and (line.x1 < left + 2 or z):  # a line number in the margin
@@ -277,9 +277,6 @@ def _drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[l
         out.append(kept)
     return out
 
-
-def _plain(line: Line) -> str:
-    return line.plain
 
 
 def _reading_order(lines: list[Line], width: float) -> list[list[Line]]:

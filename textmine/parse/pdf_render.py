@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from array import array
 
-from textmine.parse.pdf_lines import SOFT_HYPHEN, Char, Line, _plain, _segments
+from textmine.parse.pdf_lines import SOFT_HYPHEN, Char, Line, _segments
 
 _SCRIPT_SIGNS = frozenset("*∗†‡§+−-")  # raised or lowered with letters and digits: "10^−3", "a^∗"
 _CAPTION_START = re.compile(r"\s*(?:table|fig\.?|figure)\s+\d+[.:]", re.I)
@@ -56,7 +56,7 @@ def _render(pages: list[list[list[Line]]]) -> tuple[str, PageMap]:
     return out.text(), out.geometry
 
 
-_FIGURE_CAPTION = re.compile(r"\s*(?:fig\.?|figure)\s+\d+[.:]", re.I)
+
 
 
 def _without_figure_text(lines: list[Line], body_size: float) -> list[Line]:
@@ -65,7 +65,7 @@ def _without_figure_text(lines: list[Line], body_size: float) -> list[Line]:
     of body text."""
     drop: set[int] = set()
     for i, line in enumerate(lines):
-        if not _FIGURE_CAPTION.match(line.plain):
+        if not (_CAPTION_START.match(line.plain) and line.plain.lstrip()[:1] in "Ff"):  # a figure's caption
             continue
         k = i - 1
         while k >= 0 and lines[k].page == line.page and _figure_like(lines[k], body_size):
@@ -220,7 +220,7 @@ def _render_lines(lines: list[Line], body_size: float, words: set[str], out: _Wr
             _write_table(lines[i:i + rows], out)
             i += rows
             continue
-        if line.size >= 1.15 * body_size and len(_plain(line)) < 200:
+        if line.size >= 1.15 * body_size and len(line.plain) < 200:
             flush()
             heading = [line]
             while i + 1 < len(lines) and abs(lines[i + 1].size - line.size) < 0.5 \
@@ -237,11 +237,11 @@ def _render_lines(lines: list[Line], body_size: float, words: set[str], out: _Wr
             gap = line.top - previous.bottom
             size = max(line.size, previous.size)
             if line.page != previous.page or gap < -size:  # the next column or page: the flow goes on
-                ended = _plain(previous).rstrip().endswith((".", ":", "?", "!"))
-                new_paragraph = ended and not _plain(line).lstrip()[:1].islower()
+                ended = previous.plain.rstrip().endswith((".", ":", "?", "!"))
+                new_paragraph = ended and not line.plain.lstrip()[:1].islower()
             else:
                 indented = 0.6 * size < line.x0 - previous.x0 < 4 * size  # a paragraph's first line
-                caption = _CAPTION_START.match(_plain(line)) and _plain(previous).rstrip().endswith((".", ":"))
+                caption = _CAPTION_START.match(line.plain) and previous.plain.rstrip().endswith((".", ":"))
                 new_paragraph = gap > 0.8 * size or indented or bool(caption)
             if new_paragraph or abs(line.size - previous.size) > 1.0:
                 flush()
@@ -254,9 +254,9 @@ def _write_lines(lines: list[Line], words: set[str], out: _Writer) -> None:
     """Lines joined by spaces; a word hyphenated at a line end is joined where a real word results."""
     for n, line in enumerate(lines):
         last = line.chars[-1].text if line.chars else ""
-        following = _plain(lines[n + 1]) if n + 1 < len(lines) else ""
+        following = lines[n + 1].plain if n + 1 < len(lines) else ""
         join = last in ("-", SOFT_HYPHEN) and bool(following) \
-            and _join_hyphen(_plain(line).rstrip(SOFT_HYPHEN + "-") + "-", following, words)
+            and _join_hyphen(line.plain.rstrip(SOFT_HYPHEN + "-") + "-", following, words)
         _write_chars(line, words, out, drop_last=join)
         if n + 1 < len(lines) and not join and last != SOFT_HYPHEN:  # "T2-" + "weighted": no space
             out.write(" ")
@@ -400,7 +400,7 @@ def _vocabulary(lines: list[Line]) -> set[str]:
     """Words of the document as printed (lower case), hyphenated compounds included."""
     words: set[str] = set()
     for line in lines:
-        words.update(w.lower() for w in _WORD.findall(_plain(line).replace(SOFT_HYPHEN, " ")))
+        words.update(w.lower() for w in _WORD.findall(line.plain.replace(SOFT_HYPHEN, " ")))
     return words
 
 
