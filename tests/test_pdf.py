@@ -197,10 +197,13 @@ def test_the_plain_line_fast_path_writes_what_the_full_path_writes(pdf, monkeypa
     assert list(fast.geometry.boxes) == list(slow.geometry.boxes)
 
 
-def _line(text, top, size=10.0, page=1):
+def _line(text, top, size=10.0, page=1, x0=50.0, width=None):
+    """A line of text set from ``x0``: 5 points a character, or spread over ``width`` points."""
     from textmine.parse.pdf_lines import Char, Line
 
-    chars = [Char(ch, 50 + 5 * n, 55 + 5 * n, top, top + size, top + 0.8 * size, size) for n, ch in enumerate(text)]
+    step = width / len(text) if width else 5.0
+    chars = [Char(ch, x0 + step * n, x0 + step * (n + 1), top, top + size, top + 0.8 * size, size)
+             for n, ch in enumerate(text)]
     return Line(chars, page)
 
 
@@ -211,6 +214,84 @@ def test_a_caption_dropped_into_a_sentence_moves_after_it():
              _line("to fatigue.", 124), _line("A new paragraph starts.", 136)]
     order = [line.plain for line in _after_sentence(lines, 10.0)]
     assert order == ["Poor sleep can lead", "to fatigue.", "Table 1: Scores by group.", "A new paragraph starts."]
+
+
+def test_a_page_of_floats_inside_a_sentence_moves_to_the_end_of_its_paragraph():
+    """The sentence breaks at the foot of page 3, page 4 holds only a table and a figure caption,
+    and the paragraph goes on at the head of page 5: the text reads on, then the floats."""
+    from textmine.parse.pdf_render import _after_sentence
+
+    lines = [_line("Because few animals were available, we did", 700, page=3, width=240),
+             _line("Table 2: Thickness by layer.", 75, 8.0, page=4),
+             _line("Figure 6: The retina of a rat.", 400, 8.0, page=4),
+             _line("not measure thickness before the onset of the", 256, page=5, width=240),
+             _line("disease. The choroid was thicker in the diabetic", 268, page=5, width=240),
+             _line("rats than in the controls.", 280, page=5, width=130),
+             _line("A new paragraph starts here, indented.", 292, page=5, x0=60, width=230)]
+    order = [line.plain for line in _after_sentence(lines, 10.0)]
+    assert order == ["Because few animals were available, we did", "not measure thickness before the onset of the",
+                     "disease. The choroid was thicker in the diabetic", "rats than in the controls.",
+                     "Table 2: Thickness by layer.", "Figure 6: The retina of a rat.",
+                     "A new paragraph starts here, indented."]
+
+
+def test_a_figure_above_two_lines_of_one_paragraph_moves_below_the_paragraph():
+    """A figure at the head of a column: the flow reads the sentence's end first (moved up from
+    under the figure), then the caption, then the paragraph's next line, set right under it."""
+    from textmine.parse.pdf_render import _after_paragraph
+
+    lines = [_line("deficits, the ability of the mice to learn was kept.", 347, page=6, width=240),
+             _line("Figure 5: Grip strength over twelve months.", 194, 8.0, page=6),
+             _line("All groups learned where the platform was hidden,", 358, page=6, width=240),
+             _line("as escape times fell from trial to trial.", 370, page=6, width=190),
+             _line("Next paragraph, indented.", 382, page=6, x0=60, width=150)]
+    order = [line.plain for line in _after_paragraph(lines, 10.0)]
+    assert order == ["deficits, the ability of the mice to learn was kept.",
+                     "All groups learned where the platform was hidden,", "as escape times fell from trial to trial.",
+                     "Figure 5: Grip strength over twelve months.", "Next paragraph, indented."]
+
+
+@pytest.mark.parametrize("text, size, caption", [
+    ("Table 2: Baseline characteristics.", 10.0, True),
+    ("Figure 3. Pain scores over time.", 10.0, True),
+    ("Table 1 Locations and activities of recruitment", 8.0, True),  # BMC: small print, no stop
+    ("Table 1 shows the scores by group and time.", 10.0, False),  # body type: a sentence
+    ("Tables were compared by arm.", 8.0, False),
+])
+def test_captions_are_told_from_sentences_about_tables(text, size, caption):
+    from textmine.parse.pdf_render import _is_caption
+
+    assert _is_caption(_line(text, 100, size), 10.0) is caption
+
+
+def test_a_paragraph_runs_on_into_the_next_column_until_a_short_line():
+    from textmine.parse.pdf_render import _paragraph_end
+
+    lines = [_line("The trial randomised sixty patients with chronic", 700, width=240),
+             _line("low back pain to cells or to saline, and followed", 712, width=240),  # foot of column 1
+             _line("them for two years with pain and disability", 90, x0=310, width=240),  # head of column 2
+             _line("scores at every visit.", 102, x0=310, width=110),  # stops short: the paragraph ends
+             _line("Next paragraph, indented.", 114, x0=320, width=150)]
+    assert _paragraph_end(lines, 0, 10.0) == 3
+    assert _paragraph_end(lines, 4, 10.0) == 4
+
+
+def test_two_columns_are_found_under_a_flow_chart_drawn_across_the_gutter():
+    """A CONSORT-style chart in small print crosses the gutter at the head of the page; the
+    two columns of body text under it are still read as two columns, not line by line across."""
+    from textmine.parse.pdf_lines import _gutter, _reading_order
+
+    chart = [_line(text, 100 + 12 * n, 7.5, x0=230, width=130) for n, text in
+             enumerate(["Admitted to ward", "Assessed for eligibility", "Excluded (n = 12)", "Consented",
+                        "Baseline assessment", "Gait speed, TUG, EQ-5D", "Randomised (n = 198)",
+                        "Allocated to usual care", "Allocated to activity", "Discharge assessment"])]
+    left = [_line(f"left column line {n} of the methods text", 400 + 12 * n, x0=57, width=234) for n in range(10)]
+    right = [_line(f"right column line {n} of the methods text", 400 + 12 * n, x0=305, width=234) for n in range(10)]
+    gutter = _gutter(chart + left + right, 595.0)
+    assert gutter is not None and 291 <= gutter <= 305
+    groups = _reading_order(chart + left + right, 595.0)
+    flow = [line.plain for group in groups for line in group]
+    assert flow.index("left column line 9 of the methods text") < flow.index("right column line 0 of the methods text")
 
 
 def test_the_labels_drawn_in_a_figure_are_dropped_but_prose_above_it_stays():

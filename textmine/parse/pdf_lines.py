@@ -317,7 +317,8 @@ def _gutter(lines: list[Line], width: float) -> float | None:
     A gutter is where many lines end just left of it and many begin just right of it (column
     text), and few lines cross it: titles, centred author lines and wide tables may, so each
     candidate is scored by the column lines it separates less three times the lines crossing
-    it, and the best needs at least four column lines a side."""
+    it (lines in small print, as in a figure, are not counted), and the best needs at least
+    four column lines a side."""
     narrow = [line for line in lines if line.x1 - line.x0 < 0.55 * width]
     if len(narrow) < 8:
         return None
@@ -327,7 +328,10 @@ def _gutter(lines: list[Line], width: float) -> float | None:
     x1 = np.array([line.x1 for line in narrow])[None, :]
     left = ((x1 <= xs) & (x1 >= xs - reach)).sum(axis=1)
     right = ((x0 >= xs) & (x0 <= xs + reach)).sum(axis=1)
-    crossing = ((x0 < xs) & (x1 > xs)).sum(axis=1)
+    # the small print of a figure drawn across the gutter (a flow chart's boxes) does not count
+    sizes = np.array([line.size for line in narrow])
+    big = (sizes >= 0.9 * float(np.median(sizes)))[None, :]
+    crossing = ((x0 < xs) & (x1 > xs) & big).sum(axis=1)
     score = np.where((left >= 4) & (right >= 4), left + right - 3 * crossing, 0)
     best = int(np.argmax(score))
     return float(xs[best, 0]) if score[best] > 0 else None

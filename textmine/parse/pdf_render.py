@@ -17,6 +17,7 @@ from textmine.parse.pdf_lines import SOFT_HYPHEN, Char, Line, _segments
 
 _SCRIPT_SIGNS = frozenset("*∗†‡§+−-")  # raised or lowered with letters and digits: "10^−3", "a^∗"
 _CAPTION_START = re.compile(r"\s*(?:table|fig\.?|figure)\s+\d+[.:]", re.I)
+_CAPTION_TITLE = re.compile(r"\s*(?:Table|Fig\.?|Figure)\s+\d+\s+[A-Z(]")  # "Table 1 Baseline data" (BMC)
 
 
 class PageMap:
@@ -52,11 +53,17 @@ def _render(pages: list[list[list[Line]]]) -> tuple[str, PageMap]:
         notes = _footnotes(lines, body_size)
         flow += [line for line in lines if id(line) not in notes] + [line for line in lines if id(line) in notes]
     out = _Writer()
-    _render_lines(_after_sentence(_without_figure_text(flow, body_size), body_size), body_size, words, out)
+    flow = _without_figure_text(flow, body_size)
+    for _ in range(2):  # a float moved to a paragraph's end may land in the next sentence break
+        flow = _after_paragraph(_after_sentence(flow, body_size), body_size)
+    _render_lines(flow, body_size, words, out)
     return out.text(), out.geometry
 
 
-
+def _is_caption(line: Line, body_size: float) -> bool:
+    """"Table 2: …", "Figure 3. …", or a caption in small print with no stop after its number
+    ("Table 1 Locations and activities"), which in body type would be a sentence ("Table 1 shows")."""
+    return bool(_CAPTION_START.match(line.plain)) or line.size < 0.95 * body_size and bool(_CAPTION_TITLE.match(line.plain))
 
 
 def _without_figure_text(lines: list[Line], body_size: float) -> list[Line]:
@@ -65,7 +72,7 @@ def _without_figure_text(lines: list[Line], body_size: float) -> list[Line]:
     of body text."""
     drop: set[int] = set()
     for i, line in enumerate(lines):
-        if not (_CAPTION_START.match(line.plain) and line.plain.lstrip()[:1] in "Ff"):  # a figure's caption
+        if not (_is_caption(line, body_size) and line.plain.lstrip()[:1] in "Ff"):  # a figure's caption
             continue
         k = i - 1
         while k >= 0 and lines[k].page == line.page and _figure_like(lines[k], body_size):
@@ -74,35 +81,37 @@ def _without_figure_text(lines: list[Line], body_size: float) -> list[Line]:
     return [line for n, line in enumerate(lines) if n not in drop] if drop else lines
 
 
-def _after_sentence(lines: list[Line], body_size: float, reach: int = 25) -> list[Line]:
+def _after_sentence(lines: list[Line], body_size: float, reach: int = 120) -> list[Line]:
     """A caption (with its table) that a column's flow drops into the middle of a sentence moves
     to after that sentence: "… can lead | Table 1: … | to fatigue." reads on, then the table."""
     out = list(lines)
     i = 1
     while i < len(out):
         previous = out[i - 1].plain.rstrip()
-        if not _CAPTION_START.match(out[i].plain) or not previous or previous.endswith((".", ":", "?", "!")) \
+        if not _is_caption(out[i], body_size) or not previous or previous.endswith((".", ":", "?", "!")) \
                 or out[i - 1].size < 0.95 * body_size:
             i += 1
             continue
         resume = None
-        for k in range(i + 1, min(len(out), i + reach)):
-            if out[k].page != out[i].page:
-                break
-            if out[k].size >= 0.95 * body_size and out[k].plain.lstrip()[:1].islower() and not _table_rows(out, k):
+        floats_only = True  # every line so far is a caption, a table row or small print
+        k = i + 1
+        while k < min(len(out), i + reach):
+            rows = _table_rows(out, k)
+            body = out[k].size >= 0.95 * body_size
+            if body and not rows and out[k].plain.lstrip()[:1].islower():
                 resume = k
                 break
+            if out[k].page != out[i].page and not floats_only:
+                break  # the next page: only past a page of floats (a float page, a figure at its head)
+            floats_only = floats_only and (not body or bool(rows) or _is_caption(out[k], body_size))
+            k += rows or 1
         if resume is None:
             i += 1
             continue
-        end = next((e for e in range(resume, min(len(out), resume + 10))
-                    if out[e].plain.rstrip().endswith((".", "?", "!"))), None)
-        if end is None:
-            i += 1
-            continue
+        end = _paragraph_end(out, resume, body_size)
         out[i:end + 1] = out[resume:end + 1] + out[i:resume]
         i = end + 1  # past the moved float: it is not moved again
-    return _after_paragraph(out, body_size)
+    return out
 
 
 def _after_paragraph(lines: list[Line], body_size: float, reach: int = 30) -> list[Line]:
@@ -113,16 +122,22 @@ def _after_paragraph(lines: list[Line], body_size: float, reach: int = 30) -> li
     i = 1
     while i < len(out):
         before, caption = out[i - 1], out[i]
+        if caption.size >= 0.95 * body_size or before.size < 0.95 * body_size or not _is_caption(caption, body_size) \
+                or not before.plain.rstrip().endswith((".", "?", "!")):
+            i += 1
+            continue
         above = out[i - 2] if i >= 2 else None
         # the line before the caption runs to the column's right edge like the one above it: the
         # paragraph does not end there (a paragraph's last line stops short)
         full = above is not None and above.page == before.page and before.x1 >= above.x1 - before.size
-        if not _CAPTION_START.match(caption.plain) or caption.size >= 0.95 * body_size or not full \
-                or before.size < 0.95 * body_size or not before.plain.rstrip().endswith((".", "?", "!")):
+        if not full:  # or the flow put the float between two adjacent lines
+            full = any(_next_line(before, out[k]) and before.x1 >= out[k].x1 - before.size
+                       for k in range(i + 1, min(len(out), i + reach)))
+        if not full:
             i += 1
             continue
         k = i + 1  # the float: the caption's small lines and the table rows under it
-        while k < min(len(out), i + reach) and out[k].page == caption.page:
+        while k < min(len(out), i + reach):  # over a page of floats, too
             rows = _table_rows(out, k)
             if rows:
                 k += rows
@@ -134,16 +149,59 @@ def _after_paragraph(lines: list[Line], body_size: float, reach: int = 30) -> li
                 or out[k].top <= before.bottom:
             i += 1
             continue  # not the same column going on below the float
-        end = k  # the paragraph's last line: before a gap, an indent or a size change
-        while end + 1 < min(len(out), k + reach):
-            nxt, cur = out[end + 1], out[end]
-            if nxt.page != cur.page or nxt.top - cur.bottom > 0.8 * cur.size or nxt.top < cur.top \
-                    or nxt.x0 - cur.x0 > 0.6 * cur.size or abs(nxt.size - cur.size) > 1.0:
-                break
-            end += 1
+        end = _paragraph_end(out, k, body_size)
         out[i:end + 1] = out[k:end + 1] + out[i:k]
         i = end + 1  # past the moved float: it is not moved again
     return out
+
+
+def _paragraph_end(lines: list[Line], k: int, body_size: float, reach: int = 80) -> int:
+    """The last line of the paragraph that line ``k`` is in. A paragraph goes on to the line
+    set under it in its column (no gap, no indent) and from a column's foot to the head of the
+    next column or page; it ends at a line that stops short of the column's edge, at a gap,
+    an indent, a caption, a table or small print."""
+    end = k
+    while end + 1 < min(len(lines), k + reach):
+        cur, nxt = lines[end], lines[end + 1]
+        if _is_caption(nxt, body_size) or _table_rows(lines, end + 1):
+            break
+        if not cur.plain.rstrip().endswith((".", ":", "?", "!")) and nxt.page == cur.page \
+                and 0 <= nxt.top - cur.bottom < 0.8 * cur.size:
+            end += 1  # mid-sentence, and the next line right under it (an equation in a smaller font)
+            continue
+        if nxt.size < 0.95 * body_size or abs(nxt.size - cur.size) > 1.0 or _short(lines, end):
+            break
+        same_column = nxt.page == cur.page and nxt.top > cur.top and abs(nxt.x0 - cur.x0) < 3 * cur.size
+        if same_column:
+            if nxt.top - cur.bottom > 0.8 * cur.size or nxt.x0 - cur.x0 > 0.6 * cur.size:
+                break  # a gap or an indent
+        else:  # the head of the next column: not indented against the line under it
+            under = lines[end + 2] if end + 2 < len(lines) else None
+            if under is not None and under.page == nxt.page and 0 <= under.top - nxt.bottom < 0.8 * nxt.size \
+                    and nxt.x0 - under.x0 > 0.6 * nxt.size:
+                break
+        end += 1
+    return end
+
+
+def _short(lines: list[Line], i: int) -> bool:
+    """Whether line ``i`` stops short of its column's right edge (as a paragraph's last line
+    does), judged against its neighbours in the column."""
+    line = lines[i]
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(lines):
+            other = lines[j]
+            if other.page == line.page and abs(other.x0 - line.x0) < 3 * line.size \
+                    and abs(other.top - line.top) < 2.5 * line.size:
+                return line.x1 < other.x1 - 1.5 * line.size
+    return False
+
+
+def _next_line(line: Line, other: Line) -> bool:
+    """Whether ``other`` is the line set right under ``line`` in its paragraph: the same page and
+    left edge, one line's spacing below."""
+    return other.page == line.page and abs(other.x0 - line.x0) < 0.6 * line.size \
+        and 0 <= other.top - line.bottom < 0.8 * line.size
 
 
 def _figure_like(line: Line, body_size: float) -> bool:
@@ -236,13 +294,13 @@ def _render_lines(lines: list[Line], body_size: float, words: set[str], out: _Wr
             previous = paragraph[-1]
             gap = line.top - previous.bottom
             size = max(line.size, previous.size)
+            caption = _is_caption(line, body_size) and previous.plain.rstrip().endswith((".", ":", "?", "!"))
             if line.page != previous.page or gap < -size:  # the next column or page: the flow goes on
                 ended = previous.plain.rstrip().endswith((".", ":", "?", "!"))
-                new_paragraph = ended and not line.plain.lstrip()[:1].islower()
+                new_paragraph = ended and not line.plain.lstrip()[:1].islower() or caption
             else:
                 indented = 0.6 * size < line.x0 - previous.x0 < 4 * size  # a paragraph's first line
-                caption = _CAPTION_START.match(line.plain) and previous.plain.rstrip().endswith((".", ":"))
-                new_paragraph = gap > 0.8 * size or indented or bool(caption)
+                new_paragraph = gap > 0.8 * size or indented or caption
             if new_paragraph or abs(line.size - previous.size) > 1.0:
                 flush()
         paragraph.append(line)
