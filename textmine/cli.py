@@ -1,6 +1,7 @@
 """The ``textmine`` command line.
 
     textmine extract FILE... [--format jsonl|csv|table] [-o OUT]
+    textmine entities FILE... [--format table|jsonl] [-o OUT]
 
 Errors are one line on stderr naming the file and the problem; other files are still
 processed, and the exit code is 1 if any file failed (2 for a usage error).
@@ -28,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
     ex.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
 
+    en = sub.add_parser("entities", help="the entities of each document, with ontology ids and mention counts")
+    en.add_argument("files", nargs="+", metavar="FILE")
+    en.add_argument("--format", choices=("table", "jsonl"), default="table",
+                    help="table: one line per entity and document; jsonl: one line per document")
+    en.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
+
     ev = sub.add_parser("eval", help="precision, recall and F1 per field against the gold set")
     ev.add_argument("--gold", default="gold", help="gold JSONL file or directory (default: gold/)")
     ev.add_argument("--split", choices=("tune", "heldout", "all"), default="all")
@@ -54,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return _extract(args)
+        if args.command == "entities":
+            return _entities(args)
         if args.command == "eval":
             return _eval(args)
         if args.command == "gold":
@@ -101,6 +110,59 @@ def _extract(args: argparse.Namespace) -> int:
     if failed:
         print(f"textmine: {failed} of {len(args.files)} file(s) failed", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _entities(args: argparse.Namespace) -> int:
+    """Per document: every concept found, its id and name, and how often it is mentioned
+    (abbreviations the paper defines count as their concept)."""
+    import json
+
+    from textmine.api import default_pipeline
+    from textmine.parse import load_document
+
+    try:
+        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    except OSError as exc:
+        print(f"textmine: error: {args.output}: cannot write: {exc.strerror}", file=sys.stderr)
+        return 1
+    failed = 0
+    try:
+        pipeline = default_pipeline()
+        for name in args.files:
+            try:
+                document = load_document(Path(name))
+            except TextmineError as exc:
+                failed += 1
+                print(f"textmine: error: {exc}", file=sys.stderr)
+                continue
+            abbreviations = pipeline.abbreviation_finder.find(
+                document.text, [(b.start, b.end) for b in document.blocks if b.kind != "references"])
+            summary = summarise_entities(pipeline.linker.document_entities(document, abbreviations))
+            if args.format == "jsonl":
+                out.write(json.dumps({"doc": document.source, "entities": summary}, ensure_ascii=False) + "\n")
+            else:
+                out.write(f"{document.source}\n")
+                for e in summary:
+                    forms = ", ".join(e["texts"][:4]) + (", …" if len(e["texts"]) > 4 else "")
+                    out.write(f"  {e['id']:<18} {e['type']:<12} {e['count']:>4}  {e['name']}  ({forms})\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if failed:
+        print(f"textmine: {failed} of {len(args.files)} file(s) failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def summarise_entities(entities) -> list[dict]:
+    """One record per concept: id, name, type, mention count and the forms printed, most
+    mentioned first."""
+    by_id: dict[str, dict] = {}
+    for e in entities:
+        record = by_id.setdefault(e.id, {"id": e.id, "name": e.name, "type": e.type, "count": 0, "texts": []})
+        record["count"] += 1
+        if e.text not in record["texts"]:
+            record["texts"].append(e.text)
+    return sorted(by_id.values(), key=lambda r: (-r["count"], r["id"]))
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from textmine.parse import load_document
 from textmine.pipeline import Pipeline
 from textmine.pipeline.sentences import split_sentences
 
-LINK_ROLES_MEASURED = ("measure", "timepoint", "arm")
+LINK_ROLES_MEASURED = ("measure", "timepoint", "arm", "population", "intervention")
 
 
 @dataclass

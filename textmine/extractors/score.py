@@ -203,10 +203,12 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
                 if len(names) >= len(members):  # the k measures nearest before a k-value list
                     for member, mm in zip(members, names[len(names) - len(members):]):
                         member.values["measure"] = mm.measure
+                        member.extras["measure_at"] = (mm.start, mm.end)
                         out.append(member)
                 elif names:
                     for member in members:
                         member.values["measure"] = names[-1].measure
+                        member.extras["measure_at"] = (names[-1].start, names[-1].end)
                         out.append(member)
                 elif header_measure:
                     for member in members:
@@ -224,10 +226,13 @@ def assign_measures(candidates: list[Candidate], region: Region, finder: Measure
                 measure = percent_measure  # "kept 81 ± 6% of their height, against 63 ± 8% with saline"
             elif after and _NAMED_RIGHT_AFTER.fullmatch(region.text, c.end, after[0].start):
                 measure = after[0].measure  # "from 42.0 ± 13.8 to 27.3 ± 16.6 (ODI)": the value's own label
+                c.extras["measure_at"] = (after[0].start, after[0].end)
             elif before:
                 measure = None if finder.other_between(region.text, before[-1].end, c.start) else before[-1].measure
+                c.extras["measure_at"] = (before[-1].start, before[-1].end)
             elif after:
                 measure = after[0].measure
+                c.extras["measure_at"] = (after[0].start, after[0].end)
             elif header_measure:
                 measure = header_measure
             if measure:
@@ -303,7 +308,9 @@ def _flattened_rows(candidates: list[Candidate], region: Region, finder: Measure
             names = finder.find(text, above, pos)
             if names and not _DATA_LINE.search(text, above, pos) and (len(names) == len(values) or len({n.measure for n in names}) == 1):
                 for k, c in enumerate(values):
-                    c.values["measure"] = names[k].measure if len(names) == len(values) else names[0].measure
+                    named = names[k] if len(names) == len(values) else names[0]
+                    c.values["measure"] = named.measure
+                    c.extras["measure_at"] = (named.start, named.end)
                     out.append(c)
                 break
             pos = above - 1

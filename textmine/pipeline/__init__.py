@@ -21,6 +21,7 @@ from textmine.document import Document
 from textmine.extractors import dose, follow_up, sample_size, score
 from textmine.extractors.engine import Candidate, Region, resolve_overlaps, run_patterns, sentence_windows
 from textmine.extractors.tables import TableReader
+from textmine.links import Entity, Linker
 from textmine.mentions import Link, Mention
 from textmine.pipeline.abbreviations import Abbreviation, AbbreviationFinder
 from textmine.pipeline.sentences import split_sentences
@@ -38,6 +39,7 @@ class PipelineConfig:
     patterns_dir: Path | None = None  # None: the patterns shipped with textmine
     abbreviations: bool = True  # run scispaCy's abbreviation detector
     prefilter: bool = True  # search only sentences with a number and a trigger (same results, much faster)
+    links: bool = True  # tie each value to its measure, timepoint, arm, population, intervention
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Analysis:
 
     mentions: list[Mention]
     abbreviations: list[Abbreviation] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)  # those of the blocks that hold values
 
 
 class Pipeline:
@@ -62,6 +65,7 @@ class Pipeline:
         self._abbreviations: AbbreviationFinder | None = None
         self._base_finder = score.MeasureFinder(self.book)
         self.triggers = TriggerIndex(self.book)
+        self.linker = Linker(self.config.patterns_dir)
 
     @property
     def abbreviation_finder(self) -> AbbreviationFinder:
@@ -139,11 +143,19 @@ class Pipeline:
                     sentence_of[id(c)] = _row_of(block, c.start)
                 candidates += found
         candidates = _last_sacrifice_only(resolve_overlaps(candidates), document)
-        mentions = [self._mention(document, c, sentence_of[id(c)]) for c in candidates]
+        entities: list[Entity] = []
+        if self.config.links and candidates:
+            entities = self.linker.document_entities(document, abbreviations, _value_blocks(document, candidates))
+            starts = [e.start for e in entities]
+            links = {id(c): self.linker.links(document, c, sentence_of[id(c)], finder, entities, starts) for c in candidates}
+        else:
+            links = {}
+        mentions = [self._mention(document, c, sentence_of[id(c)], links.get(id(c), ())) for c in candidates]
         mentions.sort(key=lambda m: (m.start, m.end, m.field))
-        return Analysis(mentions, abbreviations)
+        return Analysis(mentions, abbreviations, entities)
 
-    def _mention(self, document: Document, c: Candidate, sentence: tuple[int, int]) -> Mention:
+    def _mention(self, document: Document, c: Candidate, sentence: tuple[int, int],
+                 links: tuple[Link, ...] = ()) -> Mention:
         v = c.values
         return Mention(
             doc=document.source, field=c.field, text=document.text[c.start:c.end], start=c.start, end=c.end,
@@ -152,8 +164,21 @@ class Pipeline:
             unit=v.get("unit"),
             per=v.get("per"), measure=v.get("measure"), before=v.get("before"), after=v.get("after"),
             sd=v.get("sd"), before_sd=v.get("before_sd"), after_sd=v.get("after_sd"),
-            links=tuple(),
+            links=links,
         )
+
+
+def _value_blocks(document: Document, candidates: list[Candidate]) -> list[tuple[int, int]]:
+    """The blocks that hold values, and the block before each (a table's title, the sentence
+    that names the cells given): where their links may point."""
+    wanted: set[int] = set()
+    starts = [b.start for b in document.blocks]
+    for c in candidates:
+        i = bisect.bisect_right(starts, c.start) - 1
+        if i >= 0:
+            wanted.update((i - 1, i) if i > 0 else (i,))
+    return [(document.blocks[i].start, document.blocks[i].end) for i in sorted(wanted)
+            if document.blocks[i].kind != "references"]
 
 
 SACRIFICE_RULE = "fu.sacrificed"

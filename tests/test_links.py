@@ -1,0 +1,147 @@
+"""Links and entities (issue [4/6]): each value tied to its measure, timepoint, arm,
+population or intervention, and entities normalised to ontology ids from ``patterns/entities``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from textmine.cli import main
+from textmine.links.entities import Concept, EntityRecognizer, load_lexicon
+from textmine.parse import parse_text
+from textmine.rulebook import PatternError, patterns_dir
+
+
+def _links(pipeline, text):
+    """(value text, {role: link text}) for every mention of a text."""
+    doc = parse_text(text, "<test>")
+    out = []
+    for m in pipeline.run(doc):
+        for link in m.links:
+            assert doc.text[link.start:link.end] == link.text  # offsets point at the linked text
+        out.append((m.text, {link.role: link.text for link in m.links}))
+    return out
+
+
+@pytest.mark.parametrize("text, value, expected", [
+    # a "respectively" list: each value to its own measure, the timepoint after them
+    ("ODI and VAS fell from 56.7 and 82.1 to 17.5 and 21.9 at 36 months, respectively.",
+     "56.7 and 82.1 to 17.5 and 21.9", None),
+    ("At 12 months, the VAS was 3.1 ± 1.8 in the MSC group.", "3.1 ± 1.8",
+     {"measure": "VAS", "timepoint": "At 12 months", "arm": "MSC group"}),
+    ("The ODI improved from 46.8 ± 9.5 to 24.0 ± 11.2 with MSCs.", "46.8 ± 9.5 to 24.0 ± 11.2",
+     {"measure": "ODI", "arm": "MSCs"}),
+    ("Mean NRS was 3.8 with the low dose and 5.0 with saline at week 52.", "3.8",
+     {"measure": "NRS", "timepoint": "at week 52", "arm": "low dose"}),
+])
+def test_a_score_links_to_its_measure_timepoint_and_arm(pipeline, text, value, expected):
+    found = dict(_links(pipeline, text))
+    if expected is None:  # the list case: checked below, value by value
+        return
+    assert found[value] == expected
+
+
+def test_respectively_gives_each_value_its_own_measure(pipeline):
+    text = "ODI and VAS fell from 56.7 and 82.1 to 17.5 and 21.9 at 36 months, respectively."
+    doc = parse_text(text, "<test>")
+    measures = [(m.measure, next(link.text for link in m.links if link.role == "measure"),
+                 next(link.start for link in m.links if link.role == "measure")) for m in pipeline.run(doc)]
+    assert measures == [("ODI", "ODI", 0), ("VAS", "VAS", 8)]
+    timepoints = {next(link.text for link in m.links if link.role == "timepoint") for m in pipeline.run(doc)}
+    assert timepoints == {"at 36 months"}
+
+
+def test_a_table_cell_links_to_its_column_and_row_headers(pipeline):
+    text = ("Table 2. Outcomes by arm.\n\n"
+            "| Arm | VAS baseline | VAS 12 months |\n|---|---|---|\n"
+            "| MSC group | 7.4 ± 1.2 | 3.1 ± 1.8 |\n| Saline group | 7.3 ± 1.1 | 4.9 ± 2.0 |\n")
+    found = dict(_links(pipeline, text))
+    assert found["3.1 ± 1.8"] == {"measure": "VAS", "timepoint": "12 months", "arm": "MSC group"}
+    assert found["7.3 ± 1.1"] == {"measure": "VAS", "timepoint": "baseline", "arm": "Saline group"}
+
+
+def test_a_measure_named_in_an_earlier_sentence_is_linked_where_it_is_printed(pipeline):
+    text = "Disc height index (DHI) was measured on radiographs. At 4 weeks the cell group stood at 84.0 ± 5.1%."
+    doc = parse_text(text, "<test>")
+    (m,) = [m for m in pipeline.run(doc) if m.field == "score"]
+    measure = next(link for link in m.links if link.role == "measure")
+    assert doc.text[measure.start:measure.end] in ("Disc height index", "DHI")
+
+
+@pytest.mark.parametrize("text, value, role, linked, concept", [
+    ("Twenty-six patients were enrolled.", "Twenty-six patients", "population", "patients", "MESH:D006801"),
+    ("We treated 24 Sprague-Dawley rats.", "24 Sprague-Dawley rats", "population", "Sprague-Dawley rats", "MESH:D017207"),
+    ("Each disc received 2 × 10^7 mesenchymal stem cells in 2 mL.", "2 × 10^7", "intervention",
+     "mesenchymal stem cells", "MESH:D059630"),
+])
+def test_counts_and_doses_link_to_who_and_what_with_ontology_ids(pipeline, text, value, role, linked, concept):
+    doc = parse_text(text, "<test>")
+    m = next(m for m in pipeline.run(doc) if m.text.startswith(value))
+    link = next(link for link in m.links if link.role == role)
+    assert (link.text, link.id) == (linked, concept)
+
+
+def test_an_abbreviation_the_paper_defines_is_the_entity_of_its_long_form():
+    concept = Concept("CL:0002570", "mesenchymal stem cell of adipose tissue", "cell",
+                      ("adipose tissue-derived mesenchymal stem cells",))
+    recognizer = EntityRecognizer(concepts=[concept])
+    from textmine.pipeline.abbreviations import AbbreviationFinder
+
+    text = ("We injected adipose tissue-derived mesenchymal stem cells (ATDS) into the disc. "
+            "Later, ATDS were counted.")
+    doc = parse_text(text, "<test>")
+    abbreviations = AbbreviationFinder().find(doc.text, [(b.start, b.end) for b in doc.blocks])
+    entities = recognizer.find(doc, abbreviations)
+    assert [(e.text, e.id) for e in entities] == [
+        ("adipose tissue-derived mesenchymal stem cells", "CL:0002570"), ("ATDS", "CL:0002570"), ("ATDS", "CL:0002570")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("degenerative disc disease", "MESH:D055959"),
+    ("Lumbar disc herniations", "MESH:D007405"),
+    ("New Zealand White rabbits", "MESH:D011817"),
+    ("platelet-rich plasma", "MESH:D053657"),
+    ("the nucleus pulposus", "UBERON:0002242"),
+    ("it has a role", None),  # "ha" (hyaluronic acid) takes no plural "s"
+])
+def test_lexicon_terms_and_their_plurals_are_normalised(text, expected):
+    entities = EntityRecognizer().find_in(text)
+    assert (entities[-1].id if entities else None) == expected
+
+
+def test_every_lexicon_entry_has_a_checked_id_and_its_evidence():
+    folder = patterns_dir() / "entities"
+    entries = [json.loads(line) for path in folder.glob("*.jsonl") for line in path.read_text().splitlines() if line.strip()]
+    assert len(entries) >= 100
+    for e in entries:
+        assert e["evidence"], e["id"]
+        assert e["id"].split(":")[0] in ("MESH", "MONDO", "CL", "NCBITaxon", "UBERON")
+    assert len(load_lexicon()) == len(entries)
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"id": "MESH:D1", "name": "X", "type": "planet", "synonyms": []}', "type 'planet'"),
+    ('{"id": "FOO:1", "name": "X", "type": "disease", "synonyms": []}', "id 'FOO:1'"),
+    ('{"id": "MESH:D1", "name": "X", "type": "disease"}', "missing ['synonyms']"),
+    ('{"id": "MESH:D1", "name": "X", "type": "disease", "synonyms": ["ddd"]}\n'
+     '{"id": "MESH:D2", "name": "Y", "type": "disease", "synonyms": ["DDD"]}', "synonym 'ddd' is already MESH:D1"),
+])
+def test_a_bad_lexicon_line_is_an_error_naming_file_and_line(tmp_path, line, message):
+    (tmp_path / "entities").mkdir()
+    (tmp_path / "entities" / "bad.jsonl").write_text(line + "\n")
+    with pytest.raises(PatternError, match=r"bad\.jsonl:\d") as info:
+        load_lexicon(tmp_path)
+    assert message in str(info.value)
+
+
+def test_the_entities_command_lists_ids_names_and_counts(tmp_path, capsys):
+    paper = tmp_path / "paper.md"
+    paper.write_text("Patients with low back pain received MSCs. Low back pain fell in 20 patients.\n")
+    assert main(["entities", str(paper), "--format", "jsonl"]) == 0
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    counts = {e["id"]: (e["name"], e["count"]) for e in record["entities"]}
+    assert counts["MESH:D017116"] == ("Low Back Pain", 2)
+    assert counts["MESH:D006801"] == ("Humans", 2)
+    assert main(["entities", str(tmp_path / "absent.md")]) == 1
+    assert "absent.md" in capsys.readouterr().err

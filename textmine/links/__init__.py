@@ -1,0 +1,178 @@
+"""Links: tie each value to what it belongs to (issue [4/6]).
+
+- a score links to its ``measure`` (the name the extractor gave it, found where it is printed:
+  the table header, the sentence, or a sentence before), its ``timepoint`` and its ``arm``;
+- a dose links to its ``intervention`` (the cells or product given) and its ``arm``;
+- a sample size links to its ``population`` and, for a group's count, its ``arm``;
+- a follow-up links to a ``population`` only where the text names a subgroup.
+
+A value in a table cell links to its column and row headers; elsewhere to the nearest phrase of
+the role in its sentence. Entities with ontology ids (``textmine.links.entities``) give links
+their ``id`` and ``name`` where the linked text names one.
+"""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+from textmine.document import Block, Document
+from textmine.extractors.engine import Candidate
+from textmine.extractors.score import MeasureFinder
+from textmine.links.entities import EntityRecognizer, Entity
+from textmine.links.roles import RoleFinder, Span, TablePlace, nearest, table_place
+from textmine.mentions import Link
+
+__all__ = ["Linker", "Entity", "EntityRecognizer"]
+
+AFTER_BONUS = 12  # "VAS fell to 21.9 at 36 months": a timepoint right after its value is preferred
+MEASURE_BLOCKS_BACK = 3  # blocks above a value searched for its measure's name (a table's title, a heading)
+POPULATION_REACH = 40  # "26 patients", "n = 26 rats with …": the population follows its count closely
+
+
+class Linker:
+    """Builds the links of a document's candidates; one per pipeline (the patterns load once)."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.roles = RoleFinder(directory)
+        self.entities = EntityRecognizer(directory)
+
+    def document_entities(self, document: Document, abbreviations=(), spans=None) -> list[Entity]:
+        return self.entities.find(document, abbreviations, spans)
+
+    def links(self, document: Document, c: Candidate, sentence: tuple[int, int], finder: MeasureFinder,
+              entities: list[Entity], entity_starts: list[int]) -> tuple[Link, ...]:
+        text = document.text
+        block = _block_at(document, c.start)
+        place = table_place(block, c.start) if block is not None else None
+        out: list[Link] = []
+        if c.field == "score":
+            measure = self._measure(document, c, sentence, finder, block, place)
+            if measure is not None:
+                out.append(self._link("measure", measure, entities, entity_starts))
+            timepoint = self._timepoint(document, c, sentence, block, place)
+            if timepoint is not None:
+                out.append(Link("timepoint", timepoint.text, timepoint.start, timepoint.end))
+        if c.field in ("score", "dose", "sample_size"):
+            arm = self._arm(text, c, sentence, place)
+            if arm is not None:
+                out.append(self._link("arm", arm, entities, entity_starts))
+        if c.field == "dose":
+            given = self._nearest_entity(entities, entity_starts, ("cell", "intervention"), c, sentence, block)
+            if given is not None:
+                out.append(Link("intervention", given.text, given.start, given.end, given.id, given.name))
+        if c.field == "sample_size":
+            who = self._population(entities, entity_starts, c, sentence)
+            if who is not None:
+                out.append(Link("population", who.text, who.start, who.end, who.id, who.name))
+        return tuple(out)
+
+    # --- roles -------------------------------------------------------------------------------
+
+    def _measure(self, document: Document, c: Candidate, sentence: tuple[int, int], finder: MeasureFinder,
+                 block: Block | None, place: TablePlace | None) -> Span | None:
+        """Where the value's measure is named: its table headers, its sentence (before the value,
+        then after it), then the paragraph before it."""
+        name = c.values.get("measure")
+        if not name:
+            return None
+        text = document.text
+        if "measure_at" in c.extras and c.extras["measure_at"][1] > c.extras["measure_at"][0]:
+            s, e = c.extras["measure_at"]  # where the extractor found the name it gave
+            return Span(s, e, text[s:e])
+
+        def named(start: int, end: int) -> list[Span]:
+            return [Span(m.start, m.end, text[m.start:m.end]) for m in finder.find(text, start, end) if m.measure == name]
+
+        if place is not None:
+            for cell in (place.column_header, place.row_header):
+                if cell is not None and (hit := named(cell.start, cell.end)):
+                    return hit[0]
+        before = named(sentence[0], c.start)
+        if before:
+            return before[-1]
+        after = named(c.end, sentence[1])
+        if after:
+            return after[0]
+        if block is not None:
+            earlier = named(block.start, sentence[0])
+            if earlier:
+                return earlier[-1]
+            index = document.blocks.index(block)  # a title or heading above: "3. Secondary: EQ-5D-5L Index …"
+            for previous in document.blocks[max(0, index - MEASURE_BLOCKS_BACK):index][::-1]:
+                if previous.kind != "references" and (hit := named(previous.start, previous.end)):
+                    return hit[-1]
+        return None
+
+    def _timepoint(self, document: Document, c: Candidate, sentence: tuple[int, int], block: Block | None,
+                   place: TablePlace | None) -> Span | None:
+        """When the value was measured: its table headers, the nearest time in its sentence, the
+        last one earlier in its paragraph, then a title or heading above ("Table 1. Baseline …",
+        "[Time Frame: 12 months]")."""
+        text = document.text
+        if place is not None:
+            found = self._in_table(place, self.roles.timepoints, text)
+        else:
+            found = nearest(self.roles.timepoints(text, *sentence), c.start, c.end, AFTER_BONUS)
+            if found is None and block is not None:
+                earlier = self.roles.timepoints(text, block.start, sentence[0])
+                found = earlier[-1] if earlier else None
+        if found is None and block is not None:
+            index = document.blocks.index(block)
+            for previous in document.blocks[max(0, index - MEASURE_BLOCKS_BACK):index][::-1]:
+                if previous.kind in ("heading", "caption", "paragraph") and (hit := self.roles.timepoints(text, previous.start, previous.end)):
+                    return hit[-1]
+        return found
+
+    def _in_table(self, place: TablePlace, find, text: str) -> Span | None:
+        for cell in (place.column_header, place.row_header):
+            if cell is not None and (hit := find(text, cell.start, cell.end)):
+                return hit[0]
+        return None
+
+    def _arm(self, text: str, c: Candidate, sentence: tuple[int, int], place: TablePlace | None) -> Span | None:
+        if place is not None:
+            for cell in (place.row_header, place.column_header):
+                if cell is not None and self.roles.arms(text, cell.start, cell.end):
+                    return Span(cell.start, cell.end, cell.text)
+            return None
+        return nearest(self.roles.arms(text, *sentence), c.start, c.end)
+
+    def _nearest_entity(self, entities: list[Entity], starts: list[int], types: tuple[str, ...], c: Candidate,
+                        sentence: tuple[int, int], block: Block | None) -> Entity | None:
+        """The nearest entity of these types in the sentence, else the last one before it in its block."""
+        inside = _between(entities, starts, sentence[0], sentence[1])
+        spans = [e for e in inside if e.type in types]
+        own = [e for e in spans if c.start <= e.start and e.end <= c.end]  # "2 × 10^7 MSCs per disc"
+        best = own[0] if own else nearest(spans, c.start, c.end)  # type: ignore[arg-type]
+        if best is None and block is not None:
+            earlier = [e for e in _between(entities, starts, block.start, sentence[0]) if e.type in types]
+            best = earlier[-1] if earlier else None
+        return best  # type: ignore[return-value]
+
+    def _population(self, entities: list[Entity], starts: list[int], c: Candidate,
+                    sentence: tuple[int, int]) -> Entity | None:
+        """Who was counted: a species or population word inside or right after the count
+        ("26 patients", "n = 12 sheep"), else the nearest species or condition in the sentence."""
+        inside = _between(entities, starts, sentence[0], sentence[1])
+        close = [e for e in inside if e.type == "species" and c.start <= e.start <= c.end + POPULATION_REACH]
+        if close:
+            return close[0]
+        return nearest([e for e in inside if e.type in ("species", "disease")], c.start, c.end)  # type: ignore[return-value]
+
+    def _link(self, role: str, span: Span, entities: list[Entity], starts: list[int]) -> Link:
+        """A link to ``span``, with the id of the entity it names (the longest inside it)."""
+        inside = [e for e in _between(entities, starts, span.start, span.end) if e.end <= span.end]
+        named = max(inside, key=lambda e: e.end - e.start) if inside else None
+        return Link(role, span.text, span.start, span.end, named.id if named else None, named.name if named else None)
+
+
+def _between(entities: list[Entity], starts: list[int], start: int, end: int) -> list[Entity]:
+    return entities[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+
+
+def _block_at(document: Document, offset: int) -> Block | None:
+    for block in document.blocks:
+        if block.start <= offset < block.end:
+            return block
+    return None
