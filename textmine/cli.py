@@ -75,14 +75,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2  # pragma: no cover - argparse enforces the choices
 
 
+def _open_output(path: str | None) -> TextIO | None:
+    """The output stream (standard output without a path); ``None`` after reporting why not."""
+    try:
+        return open(path, "w", encoding="utf-8", newline="") if path else sys.stdout
+    except OSError as exc:
+        print(f"textmine: error: {path}: cannot write: {exc.strerror}", file=sys.stderr)
+        return None
+
+
 def _extract(args: argparse.Namespace) -> int:
     from textmine.api import default_pipeline, extract
 
-    out: TextIO
-    try:
-        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    except OSError as exc:
-        print(f"textmine: error: {args.output}: cannot write: {exc.strerror}", file=sys.stderr)
+    out = _open_output(args.output)
+    if out is None:
         return 1
     failed = 0
     collected = []
@@ -120,10 +126,8 @@ def _entities(args: argparse.Namespace) -> int:
     from textmine.api import default_pipeline
     from textmine.parse import load_document
 
-    try:
-        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    except OSError as exc:
-        print(f"textmine: error: {args.output}: cannot write: {exc.strerror}", file=sys.stderr)
+    out = _open_output(args.output)
+    if out is None:
         return 1
     failed = 0
     try:
