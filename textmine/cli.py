@@ -84,6 +84,13 @@ def _open_output(path: str | None) -> TextIO | None:
         return None
 
 
+def _report_failures(failed: int, total: int) -> int:
+    """The exit code of a run over files: 1 (after saying how many) if any failed."""
+    if failed:
+        print(f"textmine: {failed} of {total} file(s) failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _extract(args: argparse.Namespace) -> int:
     from textmine.api import default_pipeline, extract
 
@@ -113,9 +120,7 @@ def _extract(args: argparse.Namespace) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
-    if failed:
-        print(f"textmine: {failed} of {len(args.files)} file(s) failed", file=sys.stderr)
-    return 1 if failed else 0
+    return _report_failures(failed, len(args.files))
 
 
 def _entities(args: argparse.Namespace) -> int:
@@ -152,9 +157,7 @@ def _entities(args: argparse.Namespace) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
-    if failed:
-        print(f"textmine: {failed} of {len(args.files)} file(s) failed", file=sys.stderr)
-    return 1 if failed else 0
+    return _report_failures(failed, len(args.files))
 
 
 def summarise_entities(entities) -> list[dict]:
