@@ -1,7 +1,8 @@
 """The ``textmine`` command line.
 
     textmine extract FILE... [--format jsonl|csv|table] [-o OUT]
-    textmine entities FILE... [--format table|jsonl] [-o OUT]
+    textmine entities FILE... [--format table|jsonl] [--kb KB] [-o OUT]
+    textmine kb build MESH_XML -o KB
 
 Errors are one line on stderr naming the file and the problem; other files are still
 processed, and the exit code is 1 if any file failed (2 for a usage error).
@@ -33,7 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     en.add_argument("files", nargs="+", metavar="FILE")
     en.add_argument("--format", choices=("table", "jsonl"), default="table",
                     help="table: one line per entity and document; jsonl: one line per document")
+    en.add_argument("--kb", metavar="KB", help="also link to this knowledge base (a folder written by `textmine kb build`)")
     en.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
+
+    kb = sub.add_parser("kb", help="build a knowledge base to link entities beyond the domain lexicon")
+    kbsub = kb.add_subparsers(dest="kb_command", required=True, metavar="ACTION")
+    kbb = kbsub.add_parser("build", help="a knowledge base from a MeSH descriptor XML file (desc20XX.xml)")
+    kbb.add_argument("mesh_xml", metavar="MESH_XML")
+    kbb.add_argument("-o", "--output", required=True, metavar="KB", help="folder to write kb.jsonl and meta.json to")
 
     ev = sub.add_parser("eval", help="precision, recall and F1 per field against the gold set")
     ev.add_argument("--gold", default="gold", help="gold JSONL file or directory (default: gold/)")
@@ -63,10 +71,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _extract(args)
         if args.command == "entities":
             return _entities(args)
+        if args.command == "kb":
+            return _kb(args)
         if args.command == "eval":
             return _eval(args)
         if args.command == "gold":
             return _gold(args)
+    except TextmineError as exc:  # a problem with an input the whole command needs (a knowledge base)
+        print(f"textmine: error: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # output piped into `head`: stop quietly
         import os
 
@@ -137,6 +150,12 @@ def _entities(args: argparse.Namespace) -> int:
     failed = 0
     try:
         pipeline = default_pipeline()
+        recognizer = pipeline.linker.entities
+        if args.kb:  # a recognizer of its own: the shared pipeline stays as it is
+            from textmine.links.entities import EntityRecognizer
+            from textmine.links.knowledge import read_kb
+
+            recognizer = EntityRecognizer(kb=read_kb(Path(args.kb)))
         for name in args.files:
             try:
                 document = load_document(Path(name))
@@ -146,7 +165,7 @@ def _entities(args: argparse.Namespace) -> int:
                 continue
             abbreviations = pipeline.abbreviation_finder.find(
                 document.text, [(b.start, b.end) for b in document.blocks if b.kind != "references"])
-            summary = summarise_entities(pipeline.linker.document_entities(document, abbreviations))
+            summary = summarise_entities(recognizer.find(document, abbreviations))
             if args.format == "jsonl":
                 out.write(json.dumps({"doc": document.source, "entities": summary}, ensure_ascii=False) + "\n")
             else:
@@ -158,6 +177,15 @@ def _entities(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     return _report_failures(failed, len(args.files))
+
+
+def _kb(args: argparse.Namespace) -> int:
+    from textmine.links.mesh import build_kb
+
+    meta = build_kb(Path(args.mesh_xml), Path(args.output))
+    types = ", ".join(f"{k} {v:,}" for k, v in sorted(meta["types"].items(), key=lambda kv: -kv[1]))
+    print(f"{meta['descriptors']:,} descriptors, {meta['aliases']:,} names ({types}) -> {args.output}")
+    return 0
 
 
 def summarise_entities(entities) -> list[dict]:
@@ -185,15 +213,29 @@ def _eval(args: argparse.Namespace) -> int:
     except TextmineError as exc:
         print(f"textmine: error: {exc}", file=sys.stderr)
         return 1
-    report = evaluate(docs, default_pipeline(), args.split, tuple(args.field or FIELDS))
+    pipeline = default_pipeline()
+    report = evaluate(docs, pipeline, args.split, tuple(args.field or FIELDS))
     if not report.documents:
         print(f"textmine: error: no gold documents to evaluate in split {args.split!r}"
               + (f" (skipped: {'; '.join(report.skipped)})" if report.skipped else ""), file=sys.stderr)
         return 1
+    entity_gold = Path(args.gold) / "entities" / "gold.jsonl"
+    entities = None
+    if entity_gold.is_file() and not args.field:
+        from textmine.evaluation.entities import evaluate_entities, load_entity_gold
+
+        entities = evaluate_entities(load_entity_gold(entity_gold), pipeline, args.split)
     if args.format == "json":
-        print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
+        data = report.as_dict()
+        if entities is not None:
+            data["entities"] = entities.as_dict()
+        print(json.dumps(data, indent=1, ensure_ascii=False))
     else:
         print(render_table(report, errors=args.errors, by_rule=args.by_rule), end="")
+        if entities is not None:
+            from textmine.evaluation.entities import render_entities
+
+            print("\n" + render_entities(entities, errors=args.errors), end="")
     if args.min_f1 is not None:
         failing = report.failing(args.min_f1)
         if failing:

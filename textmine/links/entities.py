@@ -14,6 +14,7 @@ wins. A definition such as "adipose tissue-derived MSCs (AT-MSCs)" makes every l
 
 from __future__ import annotations
 
+import bisect
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from textmine.document import Document
 from textmine.rulebook import PatternError, patterns_dir
 
 TYPES = ("disease", "cell", "intervention", "measure", "species", "anatomy")
+KB_TYPES = TYPES + ("other",)  # a knowledge base built from MeSH may hold concepts of no domain type
 ID_PREFIXES = ("MESH:", "MONDO:", "CL:", "NCBITaxon:", "UBERON:")
 
 
@@ -50,6 +52,23 @@ class Entity:
     def to_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "text": self.text, "id": self.id, "name": self.name,
                 "type": self.type}
+
+
+NOT_ENTITY = "NOT_ENTITY"
+MAX_ENTITY_CHARS = 200  # no lexicon match is longer: how far back to look for one inside a variant
+
+
+def _not_entities(directory: Path | None = None) -> set[str]:
+    """The phrases of ``patterns/entities/not_entities.json``: they hold a concept's name but are
+    not the concept."""
+    path = (directory or patterns_dir()) / "entities" / "not_entities.json"
+    if not path.is_file():
+        return set()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {p.strip().lower() for p in data["phrases"] if p.strip()}
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise PatternError(f"{path}: {exc.__class__.__name__}: {exc}") from None
 
 
 def load_lexicon(directory: Path | None = None) -> list[Concept]:
@@ -83,14 +102,35 @@ def load_lexicon(directory: Path | None = None) -> list[Concept]:
 
 
 class EntityRecognizer:
-    """The lexicon's concepts found in text; built once (the matcher compiles the lexicon)."""
+    """The lexicon's concepts found in text; built once (the matcher compiles the lexicon).
 
-    def __init__(self, directory: Path | None = None, concepts: list[Concept] | None = None) -> None:
+    With ``normalise`` (the default), variant wordings the lexicon does not list are linked too,
+    through ``textmine.links.knowledge``: against the lexicon and any extra knowledge-base entities
+    (``kb``, e.g. from ``textmine kb build``)."""
+
+    def __init__(self, directory: Path | None = None, concepts: list[Concept] | None = None,
+                 kb: list | None = None, normalise: bool = True) -> None:
+        self.directory = directory
         self.concepts = load_lexicon(directory) if concepts is None else concepts
         self.by_id = {c.id: c for c in self.concepts}
+        for e in kb or ():  # the lexicon's own name and type win over a knowledge base's
+            if e.concept_id not in self.by_id:
+                self.by_id[e.concept_id] = Concept(e.concept_id, e.canonical_name, (e.types or ["other"])[0], ())
+        self._kb = list(kb or ())
+        self.normalise = normalise
         self._known_forms = {s for c in self.concepts for s in c.synonyms}
         self._nlp = None
         self._matcher = None
+        self._normaliser = None
+
+    @property
+    def normaliser(self):
+        if self._normaliser is None:
+            from textmine.links.knowledge import KnowledgeIndex, Normaliser, Settings, lexicon_entities
+
+            index = KnowledgeIndex(lexicon_entities(self.concepts) + self._kb, Settings.load(self.directory))
+            self._normaliser = Normaliser(index)
+        return self._normaliser
 
     def _build(self) -> None:
         import spacy
@@ -99,6 +139,9 @@ class EntityRecognizer:
         self._nlp = spacy.blank("en")
         self._nlp.max_length = 5_000_000
         self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        blocked = _not_entities(self.directory)
+        if blocked:
+            self._matcher.add(NOT_ENTITY, list(self._nlp.tokenizer.pipe(sorted(blocked | {b + "s" for b in blocked}))))
         for concept in self.concepts:
             forms = set(concept.synonyms)
             # a plural "s" on the last word; not on one- or two-letter forms ("ha" + "s" is "has")
@@ -107,23 +150,30 @@ class EntityRecognizer:
 
     def find_in(self, text: str, start: int = 0, end: int | None = None) -> list[Entity]:
         """Entities in ``text[start:end]``, with offsets into ``text``."""
+        return self._match(text, start, end)[0]
+
+    def _match(self, text: str, start: int = 0, end: int | None = None) -> tuple[list[Entity], list[tuple[int, int]]]:
+        """Lexicon entities in ``text[start:end]`` and the spans of not-entity phrases there."""
         if not self.concepts:
-            return []
+            return [], []
         if self._matcher is None:
             self._build()
         end = len(text) if end is None else end
         doc = self._nlp.make_doc(text[start:end])
         spans = sorted(((s, e, key) for key, s, e in self._matcher(doc)), key=lambda t: (-(t[1] - t[0]), t[0]))
         taken = [False] * len(doc)
-        out = []
+        out, blocked = [], []
         for s, e, key in spans:  # the longest first; a token belongs to one entity
             if any(taken[s:e]):
                 continue
             taken[s:e] = [True] * (e - s)
-            concept = self.by_id[self._nlp.vocab.strings[key]]
             a, b = start + doc[s].idx, start + doc[e - 1].idx + len(doc[e - 1].text)
+            if self._nlp.vocab.strings[key] == NOT_ENTITY:
+                blocked.append((a, b))  # "disc height index": its words are taken, nothing is reported
+                continue
+            concept = self.by_id[self._nlp.vocab.strings[key]]
             out.append(Entity(a, b, text[a:b], concept.id, concept.name, concept.type))
-        return sorted(out, key=lambda x: x.start)
+        return sorted(out, key=lambda x: x.start), blocked
 
     def find(self, document: Document, abbreviations: Iterable = (), spans: Iterable[tuple[int, int]] | None = None
              ) -> list[Entity]:
@@ -132,11 +182,19 @@ class EntityRecognizer:
         text = document.text
         regions = [(b.start, b.end) for b in document.blocks if b.kind != "references"] if spans is None else list(spans)
         found: list[Entity] = []
+        blocked: list[tuple[int, int]] = []
         for s, e in regions:
-            found += self.find_in(text, s, e)
+            entities, stopped = self._match(text, s, e)
+            found += entities
+            blocked += stopped
+        if self.normalise:
+            found = self._with_variants(text, regions, found, blocked)
         short_forms: dict[str, Entity] = {}
         for a in abbreviations:
-            named = [x for x in self.find_in(a.long) if x.end - x.start >= 0.6 * len(a.long.strip())]
+            named, stopped = self._match(a.long)
+            if self.normalise:
+                named = self._with_variants(a.long, [(0, len(a.long))], named, stopped)
+            named = [x for x in named if x.end - x.start >= 0.6 * len(a.long.strip())]
             if named and self.by_id.get(named[-1].id) and a.short.lower() not in self._known_forms:
                 short_forms[a.short] = named[-1]
         if short_forms:
@@ -150,3 +208,30 @@ class EntityRecognizer:
                     concept = short_forms[m.group()]
                     found.append(Entity(m.start(), m.end(), m.group(), concept.id, concept.name, concept.type))
         return sorted(found, key=lambda x: (x.start, x.end))
+
+    def _with_variants(self, text: str, regions: list[tuple[int, int]], found: list[Entity],
+                       blocked: list[tuple[int, int]] = ()) -> list[Entity]:
+        """Lexicon matches plus the normaliser's: a variant replaces the matches it contains
+        ("lower-back pain" over "back pain"); one that cuts across a lexicon match, or touches a
+        not-entity phrase, is dropped."""
+        found = sorted(found, key=lambda x: x.start)
+        starts = [x.start for x in found]
+        blocked = sorted(blocked)
+        blocked_starts = [a for a, _ in blocked]
+        dropped: set[int] = set()  # indexes into found of lexicon matches a variant replaces
+        added: list[Entity] = []
+        for m in self.normaliser.find(text, regions):  # matches do not overlap one another
+            i = bisect.bisect_left(blocked_starts, m.end)
+            if i and blocked[i - 1][1] > m.start or any(a < m.end and m.start < b for a, b in blocked[max(0, i - 3):i]):
+                continue
+            lo, hi = bisect.bisect_left(starts, m.start - MAX_ENTITY_CHARS), bisect.bisect_left(starts, m.end)
+            inside = [j for j in range(lo, hi) if found[j].end > m.start]
+            if any(found[j].start < m.start or found[j].end > m.end for j in inside):
+                continue
+            if any(found[j].start == m.start and found[j].end == m.end for j in inside):
+                continue
+            concept = self.by_id[m.id]
+            dropped.update(inside)
+            added.append(Entity(m.start, m.end, m.text, concept.id, concept.name, concept.type))
+        out = [x for j, x in enumerate(found) if j not in dropped] + added
+        return sorted(out, key=lambda x: (x.start, x.end))
