@@ -140,3 +140,44 @@ def test_the_entities_command_lists_ids_names_and_counts(tmp_path, capsys):
     assert counts["MESH:D006801"] == ("Humans", 2)
     assert main(["entities", str(tmp_path / "absent.md")]) == 1
     assert "absent.md" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, arms", [
+    # a "respectively" list of groups: values and groups pair in order
+    ("At 12 months the VAS was 3.8 ± 2.1, 3.5 ± 2.0 and 5.0 ± 2.2 in the low-dose, high-dose and saline arms, respectively.",
+     {"3.8 ± 2.1": "low-dose", "3.5 ± 2.0": "high-dose", "5.0 ± 2.2": "saline arms"}),
+    ("DHI at 12 weeks was 89.5 ± 4.8%, 78.0 ± 5.5% and 70.9 ± 6.1% for cells, atelocollagen and nucleotomy only, in that order.",
+     {"89.5 ± 4.8%": "cells", "78.0 ± 5.5%": "atelocollagen", "70.9 ± 6.1%": "nucleotomy only"}),
+    # the same without the word: the list follows the last value
+    ("SF-36 physical scores were 41.8 ± 9.2 and 38.5 ± 8.7 in the PRP and saline groups at 12 months.",
+     {"41.8 ± 9.2": "PRP", "38.5 ± 8.7": "saline groups"}),
+    # a group named right after its value
+    ("At sacrifice the DHI was 80.9 ± 6.1% with BMSC/HA and 63.7 ± 7.2% with HA alone.",
+     {"80.9 ± 6.1%": "BMSC/HA", "63.7 ± 7.2%": "HA alone"}),
+    # a bracketed count belongs to the phrase before its bracket
+    ("Patients were randomised to cells plus hyaluronan (n = 30) or hyaluronan alone (n = 28).",
+     {"n = 30": "cells plus hyaluronan", "n = 28": "hyaluronan alone"}),
+    ("Endplates showed pure oedema (Modic I, n = 37) or mixed changes (n = 25).",
+     {"n = 37": "Modic I", "n = 25": "mixed changes"}),
+    # a count that names its group, and a count followed by its allocation
+    ("Eleven of the 15 high-dose patients had a VAS reduction of at least 50%.", {"15 high-dose patients": "high-dose patients"}),
+    ("The other 78 were randomised, 40 to bone marrow concentrate and 38 to continued conservative care.",
+     {"40": "bone marrow concentrate", "38": "continued conservative care"}),
+])
+def test_a_value_in_prose_links_to_its_group(pipeline, text, arms):
+    found = {value: links.get("arm") for value, links in _links(pipeline, text)}
+    assert {value: found.get(value) for value in arms} == arms
+
+
+def test_a_table_value_links_to_the_header_that_names_a_group(pipeline):
+    text = ("Table 1. Outcomes by arm, mean ± SD.\n\n"
+            "| Outcome | Visit | BMC (n = 40) | Conservative care (n = 38) |\n|---|---|---|---|\n"
+            "| VAS | Baseline | 68.9 ± 12.1 | 70.2 ± 11.8 |\n| ODI, 12 months | | 24.1 ± 10.2 | 31.7 ± 12.5 |\n\n"
+            "Table 2. Included trials.\n\n"
+            "| Study | Design | n | Follow-up |\n|---|---|---|---|\n| Matsuyama 2018 | RCT | 194 | 52 weeks |\n")
+    found = {value: links.get("arm") for value, links in _links(pipeline, text)}
+    assert found["68.9 ± 12.1"] == "BMC (n = 40)"  # the row names a measure and a visit: the column is the group
+    assert found["31.7 ± 12.5"] == "Conservative care (n = 38)"
+    assert found["n = 40"] == "BMC (n = 40)"  # a count inside a header cell: that cell is its group
+    assert found["194"] == "Matsuyama 2018"  # a row that names a study
+    assert found["52 weeks"] == "Matsuyama 2018"

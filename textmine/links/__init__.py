@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 from pathlib import Path
+from typing import Sequence
 
 from textmine.document import Block, Document
 from textmine.extractors.engine import Candidate
@@ -27,6 +28,7 @@ __all__ = ["Linker", "Entity", "EntityRecognizer"]
 
 AFTER_BONUS = 12  # "VAS fell to 21.9 at 36 months": a timepoint right after its value is preferred
 MEASURE_BLOCKS_BACK = 3  # blocks above a value searched for its measure's name (a table's title, a heading)
+ARM_CLAUSE_PENALTY = 30  # "cohort 1 (n = 3) received 1 × 10^6 cells/kg, cohort 2 (n = 6) …": a group across a comma is further
 POPULATION_REACH = 40  # "26 patients", "n = 26 rats with …": the population follows its count closely
 
 
@@ -36,12 +38,26 @@ class Linker:
     def __init__(self, directory: Path | None = None) -> None:
         self.roles = RoleFinder(directory)
         self.entities = EntityRecognizer(directory)
+        self._text: str | None = None  # the document the per-sentence cache below belongs to
+        self._per_sentence: dict[tuple, object] = {}
+
+    def _sentence(self, kind: str, text: str, sentence: tuple[int, int], find):
+        """``find(text, *sentence)`` once per sentence of a document (a 1 MB line holds thousands
+        of values: searching its sentence for each one would be quadratic)."""
+        if text is not self._text:
+            self._text, self._per_sentence = text, {}
+        key = (kind, sentence)
+        if key not in self._per_sentence:
+            self._per_sentence[key] = find(text, *sentence)
+        return self._per_sentence[key]
 
     def document_entities(self, document: Document, abbreviations=(), spans=None) -> list[Entity]:
         return self.entities.find(document, abbreviations, spans)
 
     def links(self, document: Document, c: Candidate, sentence: tuple[int, int], finder: MeasureFinder,
-              entities: list[Entity], entity_starts: list[int]) -> tuple[Link, ...]:
+              entities: list[Entity], entity_starts: list[int], peers: Sequence[Candidate] = ()) -> tuple[Link, ...]:
+        """The links of candidate ``c``; ``peers`` are the values of its field in its sentence, in
+        order (a "respectively" list of groups is matched to them)."""
         text = document.text
         block = _block_at(document, c.start)
         place = table_place(block, c.start) if block is not None else None
@@ -53,8 +69,8 @@ class Linker:
             timepoint = self._timepoint(document, c, sentence, block, place)
             if timepoint is not None:
                 out.append(Link("timepoint", timepoint.text, timepoint.start, timepoint.end))
-        if c.field in ("score", "dose", "sample_size"):
-            arm = self._arm(text, c, sentence, place)
+        if c.field in ("score", "dose", "sample_size") or (c.field == "follow_up" and place is not None):
+            arm = self._arm(text, c, sentence, place, finder, peers)
             if arm is not None:
                 out.append(self._link("arm", arm, entities, entity_starts))
         if c.field == "dose":
@@ -113,7 +129,7 @@ class Linker:
         if place is not None:
             found = self._in_table(place, self.roles.timepoints, text)
         else:
-            found = nearest(self.roles.timepoints(text, *sentence), c.start, c.end, AFTER_BONUS)
+            found = nearest(self._sentence("timepoints", text, sentence, self.roles.timepoints), c.start, c.end, AFTER_BONUS)
             if found is None and block is not None:
                 earlier = self.roles.timepoints(text, block.start, sentence[0])
                 found = earlier[-1] if earlier else None
@@ -130,13 +146,37 @@ class Linker:
                 return hit[0]
         return None
 
-    def _arm(self, text: str, c: Candidate, sentence: tuple[int, int], place: TablePlace | None) -> Span | None:
+    def _arm(self, text: str, c: Candidate, sentence: tuple[int, int], place: TablePlace | None,
+             finder: MeasureFinder, peers: Sequence[Candidate]) -> Span | None:
+        """Which group the value belongs to: in a table, the row or column header (or the value's
+        own cell) that names one; in prose, its place in a "respectively" list of groups, the
+        phrase before its bracket ("hyaluronan alone (n = 30)"), else the nearest group phrase
+        of its sentence."""
         if place is not None:
-            for cell in (place.row_header, place.column_header):
-                if cell is not None and self.roles.arms(text, cell.start, cell.end):
+            for cell in (place.row_header, place.column_header, place.cell):
+                if cell is None:
+                    continue
+                taken = [(m.start, m.end) for m in finder.find(text, cell.start, cell.end)] + [(c.start, c.end)]
+                if self.roles.names_arm(text, cell, taken):
                     return Span(cell.start, cell.end, cell.text)
             return None
-        return nearest(self.roles.arms(text, *sentence), c.start, c.end)
+        listed = self._sentence("listed", text, sentence, self.roles.listed_arms)
+        if listed is None and len(peers) >= 2:
+            after = self.roles.listed_after(text, peers[-1].end, sentence[1])
+            listed = (peers[-1].end, after) if after else None
+        if listed is not None:
+            picked = _in_order(c, [p for p in peers if p.end <= listed[0]], listed[1])
+            if picked is not None:
+                return picked
+        if c.field == "sample_size" and (own := self.roles.count_label(text, c.start, c.end)) is not None:
+            return own
+        for label in (self.roles.label_after(text, c.end, sentence[1], count=c.field == "sample_size"),
+                      self.roles.label_before(text, c.start, c.end, sentence[0])):
+            if label is not None and not finder.find(text, label.start, label.end) \
+                    and not self.roles.timepoints(text, label.start, label.end):
+                return label
+        arms = self._sentence("arms", text, sentence, self.roles.arms)
+        return nearest(arms, c.start, c.end, text=text, clause_penalty=ARM_CLAUSE_PENALTY)
 
     def _nearest_entity(self, entities: list[Entity], starts: list[int], types: tuple[str, ...], c: Candidate,
                         sentence: tuple[int, int], block: Block | None) -> Entity | None:
@@ -165,6 +205,18 @@ class Linker:
         inside = [e for e in _between(entities, starts, span.start, span.end) if e.end <= span.end]
         named = max(inside, key=lambda e: e.end - e.start) if inside else None
         return Link(role, span.text, span.start, span.end, named.id if named else None, named.name if named else None)
+
+
+def _in_order(c: Candidate, values: list[Candidate], items: list[Span]) -> Span | None:
+    """The item of a "respectively" list that value ``c`` takes: values and items pair in order
+    (two measures over three groups: the sixth value is the third group's)."""
+    k = len(items)
+    if len(values) % k:
+        values = values[-k:]
+    for i, v in enumerate(values):
+        if v is c:
+            return items[i % k]
+    return None
 
 
 def _between(entities: list[Entity], starts: list[int], start: int, end: int) -> list[Entity]:

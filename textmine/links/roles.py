@@ -16,6 +16,10 @@ from textmine.document import Block, Cell
 from textmine.rulebook import load_json
 
 
+NUMBER_WORDS = (r"(?:and|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|"
+                r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen)(?:-\w+)?")
+
+
 @dataclass(frozen=True)
 class Span:
     """A stretch of the document that a link may point at."""
@@ -33,6 +37,18 @@ class RoleFinder:
         self.timepoint = _alternation(data["timepoint"])
         self.arm = _alternation(data["arm"])
         self.arm_not = _alternation([regex.escape(p) for p in data.get("arm_not", [])]) if data.get("arm_not") else None
+        self.label_words = frozenset(w.lower() for w in data.get("table_label_words", []))
+        self.boundary_words = frozenset(w.lower() for w in data.get("label_boundary_words", []))
+        self.after = regex.compile(data["label_after"], regex.I)
+        self.after_count = regex.compile(data["label_after_count"], regex.I)
+        self.named_count = regex.compile(r"(?P<label>(?:[\p{L}][\p{L}\p{N}+/\-]*\s+){1,3}(?:" + data["population_nouns"]
+                                         + r"))\s*$", regex.I)
+        item = (r"[\p{L}][\p{L}\p{N}+/\-]*(?:\s+(?!(?:at|in|on|with|from|after|before|by|for|to|was|were|and|or|vs|"
+                r"versus|respectively)\b)[\p{L}\p{N}+/\-]+){0,3}")
+        self.respectively = regex.compile(r"[\s,;(]*(?:" + data["respectively"] + r")\b", regex.I)
+        self.arm_list = regex.compile(r"(?<![\w-])" + data["list_introducer"] + r"(?P<list>" + item + r"(?:\s*,\s*" + item
+                                      + r")*,?\s+(?:and|or|vs\.?|versus)\s+" + item + r")(?:\s+(?:" + data["list_tail"]
+                                      + r"))?\s*$", regex.I)
 
     def timepoints(self, text: str, start: int, end: int) -> list[Span]:
         return [Span(m.start(), m.end(), m.group()) for m in self.timepoint.finditer(text, start, end)]
@@ -46,21 +62,130 @@ class RoleFinder:
         return out
 
 
+    def names_arm(self, text: str, cell: Cell, taken: list[tuple[int, int]]) -> bool:
+        """Whether a table header cell names a group: a word of two or more letters is left
+        once ``taken`` (measure names, the value itself), timepoints, numbers and the table's
+        label words are removed."""
+        spans = taken + [(t.start, t.end) for t in self.timepoints(text, cell.start, cell.end)]
+        for m in regex.finditer(r"\p{L}[\p{L}'’+-]*", text[cell.start:cell.end]):
+            a, b = cell.start + m.start(), cell.start + m.end()
+            if any(s <= a and b <= e for s, e in spans):
+                continue
+            word = m.group().lower().strip("-")
+            if len(word) >= 2 and word not in self.label_words:
+                return True
+        return False
+
+
+    def label_after(self, text: str, end: int, sentence_end: int, count: bool = False) -> Span | None:
+        """The group named right after a value: "63.7 ± 7.2 with HA alone" -> "HA alone"; for a
+        count also "40 to bone marrow concentrate"."""
+        window = text[end:min(sentence_end, end + 80)]
+        m = self.after.match(window) or (self.after_count.match(window) if count else None)
+        if m is None:
+            return None
+        a, b = end + m.start("label"), end + m.end("label")
+        if self.timepoints(text, a, b) or not any(w.lower() not in self.label_words for w in regex.findall(r"\p{L}{2,}", text[a:b])):
+            return None
+        return Span(a, b, text[a:b])
+
+    def count_label(self, text: str, start: int, end: int) -> Span | None:
+        """The group a count names itself: "36 BMC patients" -> "BMC patients"."""
+        value = text[start:end]
+        digits = regex.search(r"\d", value)
+        head = regex.match(r"\s*(?:[\p{L}]+[\s-])*?(?:\p{L}+|\d[\d,.]*)\s+", value) if not digits else \
+            regex.match(r".*?\d[\d,.]*\s+", value)
+        if head is None:
+            return None
+        m = self.named_count.match(value, head.end())
+        if m is None or m.start("label") != head.end():
+            return None
+        words = m.group("label").split()
+        if any(regex.fullmatch(NUMBER_WORDS, w, regex.I) for w in words[:-1]):
+            return None  # "Two hundred and twenty-eight patients": all of it is the number
+        if len(words) < 2 or all(w.lower() in self.label_words for w in words[:-1]):
+            return None
+        return Span(start + m.start("label"), start + m.end("label"), m.group("label"))
+
+    def listed_after(self, text: str, end: int, sentence_end: int) -> list[Span] | None:
+        """A list of groups right after the last of several values: "41.8 and 38.5 in the PRP and
+        saline groups"."""
+        window = text[end:min(sentence_end, end + 120)]
+        m = regex.match(r"\s*%?\)?\s*" + self.arm_list.pattern.removeprefix(r"(?<![\w-])").removesuffix(r"\s*$")
+                        + r"(?=[\s,;.)]|$)", window, regex.I)
+        return self._items(m, end) if m else None
+
+    def _items(self, m: regex.Match, base: int) -> list[Span] | None:
+        items, offset = [], base + m.start("list")
+        for part in regex.split(r"(\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+)", m.group("list")):
+            if part and not regex.fullmatch(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+", part):
+                items.append(Span(offset, offset + len(part), part))
+            offset += len(part)
+        return items if len(items) >= 2 else None
+
+    def listed_arms(self, text: str, start: int, end: int) -> tuple[int, list[Span]] | None:
+        """The groups of a "respectively" list in ``text[start:end]``: where the list starts,
+        and its items in order ("in the low-dose, high-dose and placebo arms, respectively")."""
+        for marker in self.respectively.finditer(text, start, end):
+            m = self.arm_list.search(text, start, marker.start())
+            items = self._items(m, 0) if m else None
+            if items:
+                return m.start("list"), items
+        return None
+
+    def label_before(self, text: str, start: int, end: int, sentence_start: int) -> Span | None:
+        """The group a bracketed value belongs to: "hyaluronan alone (n = 30)" -> "hyaluronan
+        alone"; "(Modic I, n = 37)" -> "Modic I". ``None`` unless the value is in brackets."""
+        opened = text.rfind("(", max(sentence_start, start - 40), start)
+        if opened < 0 or ")" in text[opened:start]:
+            return None
+        inside = text[opened + 1:start]
+        label = regex.match(r"\s*([\p{L}][\p{L}\s+\-]*?)\s*[,;:]\s*$", inside)
+        if label and len(label.group(1).split()) <= 5:
+            return Span(opened + 1 + label.start(1), opened + 1 + label.end(1), label.group(1))
+        if inside.strip():
+            return None
+        words = list(regex.finditer(r"[\p{L}\p{N}][\p{L}\p{N}+'’\-]*", text[max(sentence_start, opened - 80):opened]))
+        base = max(sentence_start, opened - 80)
+        kept = []
+        for w in reversed(words):
+            gap = text[base + w.end():opened if not kept else kept[-1][0]]
+            if regex.search(r"[,;:.()\[\]]", gap) or w.group().lower() in self.boundary_words or len(kept) == 6:
+                break
+            kept.append((base + w.start(), base + w.end()))
+        while kept and text[kept[-1][0]:kept[-1][1]].lower() in ("the", "a", "an", "their", "its"):
+            kept.pop()
+        if not kept:
+            return None
+        a, b = kept[-1][0], kept[0][1]
+        if not any(word.lower() not in self.label_words for word in regex.findall(r"\p{L}{2,}", text[a:b])):
+            return None
+        return Span(a, b, text[a:b])
+
+
 def _alternation(patterns: list[str]) -> regex.Pattern:
     return regex.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w])", regex.I)
 
 
-def nearest(spans: list[Span], start: int, end: int, after_bonus: int = 0) -> Span | None:
+def nearest(spans: list[Span], start: int, end: int, after_bonus: int = 0, text: str | None = None,
+            clause_penalty: int = 0) -> Span | None:
     """The span closest to the value at ``start``–``end`` (by the gap between them); a span after
-    the value counts ``after_bonus`` characters closer ("VAS fell to 21.9 at 36 months")."""
+    the value counts ``after_bonus`` characters closer ("VAS fell to 21.9 at 36 months"), and one
+    across a comma or semicolon ``clause_penalty`` characters further (given ``text``)."""
     best, best_gap = None, None
     for s in spans:
         if s.end <= start:
             gap = start - s.end
+            between = (s.end, start)
         elif s.start >= end:
             gap = s.start - end - after_bonus
+            between = (end, s.start)
         else:
             continue  # inside the value itself
+        if best_gap is not None and gap >= best_gap:
+            continue
+        if clause_penalty and text is not None and regex.search(r"[,;]", text[between[0]:between[1]]):
+            gap += clause_penalty
         if best_gap is None or gap < best_gap:
             best, best_gap = s, gap
     return best
@@ -73,6 +198,7 @@ class TablePlace:
     column_header: Cell | None
     row_header: Cell | None
     caption: Span | None = None
+    cell: Cell | None = None  # the cell holding the value
 
 
 def table_place(block: Block, offset: int) -> TablePlace | None:
@@ -87,8 +213,8 @@ def table_place(block: Block, offset: int) -> TablePlace | None:
         for col, cell in enumerate(row):
             if cell.start <= offset < max(cell.end, cell.start + 1):
                 column = header[col] if col < len(header) else None
-                return TablePlace(column if col > 0 else None, row_header if col > 0 else None)
+                return TablePlace(column if col > 0 else None, row_header if col > 0 else None, cell=cell)
     for col, cell in enumerate(header):
         if cell.start <= offset < cell.end:
-            return TablePlace(None, None)
+            return TablePlace(None, None, cell=cell)
     return None

@@ -147,7 +147,11 @@ class Pipeline:
         if self.config.links and candidates:
             entities = self.linker.document_entities(document, abbreviations, _value_blocks(document, candidates))
             starts = [e.start for e in entities]
-            links = {id(c): self.linker.links(document, c, sentence_of[id(c)], finder, entities, starts) for c in candidates}
+            peers: dict[tuple, list[Candidate]] = {}
+            for c in sorted(candidates, key=lambda c: c.start):
+                peers.setdefault((c.field, sentence_of[id(c)]), []).append(c)
+            links = {id(c): self.linker.links(document, c, sentence_of[id(c)], finder, entities, starts,
+                                              peers[(c.field, sentence_of[id(c)])]) for c in candidates}
         else:
             links = {}
         mentions = [self._mention(document, c, sentence_of[id(c)], links.get(id(c), ())) for c in candidates]
