@@ -17,6 +17,8 @@ import bisect
 from pathlib import Path
 from typing import Sequence
 
+import regex
+
 from textmine.document import Block, Document
 from textmine.extractors.engine import Candidate
 from textmine.extractors.score import MeasureFinder
@@ -29,6 +31,8 @@ __all__ = ["Linker", "Entity", "EntityRecognizer"]
 AFTER_BONUS = 12  # "VAS fell to 21.9 at 36 months": a timepoint right after its value is preferred
 MEASURE_BLOCKS_BACK = 3  # blocks above a value searched for its measure's name (a table's title, a heading)
 ARM_CLAUSE_PENALTY = 30  # "cohort 1 (n = 3) received 1 × 10^6 cells/kg, cohort 2 (n = 6) …": a group across a comma is further
+TIMEPOINT_CLAUSE_PENALTY = 40  # "at month 3 … 3.82 in group A, and at month 6 it was 2.80": the clause's own time
+STARTING = regex.compile(r"baseline|\bbase\b|\bBL\b|\bpre|before|entry|inclusion|screening", regex.I)  # a first measurement's time
 POPULATION_REACH = 40  # "26 patients", "n = 26 rats with …": the population follows its count closely
 
 
@@ -74,9 +78,14 @@ class Linker:
             if arm is not None:
                 out.append(self._link("arm", arm, entities, entity_starts))
         if c.field == "dose":
-            given = self._nearest_entity(entities, entity_starts, ("cell", "intervention"), c, sentence, block)
-            if given is not None:
-                out.append(Link("intervention", given.text, given.start, given.end, given.id, given.name))
+            own = [e for e in _between(entities, entity_starts, c.start, c.end) if e.type in ("cell", "intervention")]
+            named = self.roles.given(text, c.end, sentence[1]) if not own else None
+            if named is not None:  # "1 g of cefazolin": what follows "of" is what was given
+                out.append(self._link("intervention", named, entities, entity_starts))
+            else:
+                given = self._nearest_entity(entities, entity_starts, ("cell", "intervention"), c, sentence, block)
+                if given is not None:
+                    out.append(Link("intervention", given.text, given.start, given.end, given.id, given.name))
         if c.field == "sample_size":
             who = self._population(entities, entity_starts, c, sentence)
             if who is not None:
@@ -129,7 +138,11 @@ class Linker:
         if place is not None:
             found = self._in_table(place, self.roles.timepoints, text)
         else:
-            found = nearest(self._sentence("timepoints", text, sentence, self.roles.timepoints), c.start, c.end, AFTER_BONUS)
+            spans = self._sentence("timepoints", text, sentence, self.roles.timepoints)
+            if c.values.get("before") is not None and c.values.get("after") is not None:
+                # "from 7.2 to 3.1": the value is the later measurement's, not the baseline's
+                spans = [t for t in spans if not STARTING.search(t.text)] or spans
+            found = nearest(spans, c.start, c.end, AFTER_BONUS, text=text, clause_penalty=TIMEPOINT_CLAUSE_PENALTY)
             if found is None and block is not None:
                 earlier = self.roles.timepoints(text, block.start, sentence[0])
                 found = earlier[-1] if earlier else None
@@ -141,7 +154,7 @@ class Linker:
         return found
 
     def _in_table(self, place: TablePlace, find, text: str) -> Span | None:
-        for cell in (place.column_header, place.row_header):
+        for cell in (place.column_header, *place.row_labels, place.row_header):
             if cell is not None and (hit := find(text, cell.start, cell.end)):
                 return hit[0]
         return None
@@ -153,7 +166,7 @@ class Linker:
         phrase before its bracket ("hyaluronan alone (n = 30)"), else the nearest group phrase
         of its sentence."""
         if place is not None:
-            for cell in (place.row_header, place.column_header, place.cell):
+            for cell in (place.row_header, *place.row_labels, place.column_header, place.cell):
                 if cell is None:
                     continue
                 taken = [(m.start, m.end) for m in finder.find(text, cell.start, cell.end)] + [(c.start, c.end)]

@@ -41,6 +41,7 @@ class RoleFinder:
         self.boundary_words = frozenset(w.lower() for w in data.get("label_boundary_words", []))
         self.after = regex.compile(data["label_after"], regex.I)
         self.after_count = regex.compile(data["label_after_count"], regex.I)
+        self.dose_object = regex.compile(data["dose_object"], regex.I)
         self.named_count = regex.compile(r"(?P<label>(?:[\p{L}][\p{L}\p{N}+/\-]*\s+){1,3}(?:" + data["population_nouns"]
                                          + r"))\s*$", regex.I)
         item = (r"[\p{L}][\p{L}\p{N}+/\-]*(?:\s+(?!(?:at|in|on|with|from|after|before|by|for|to|was|were|and|or|vs|"
@@ -87,6 +88,14 @@ class RoleFinder:
         a, b = end + m.start("label"), end + m.end("label")
         if self.timepoints(text, a, b) or not any(w.lower() not in self.label_words for w in regex.findall(r"\p{L}{2,}", text[a:b])):
             return None
+        return Span(a, b, text[a:b])
+
+    def given(self, text: str, end: int, sentence_end: int) -> Span | None:
+        """What a dose is of, when named right after it: "1 g of cefazolin" -> "cefazolin"."""
+        m = self.dose_object.match(text[end:min(sentence_end, end + 80)])
+        if m is None:
+            return None
+        a, b = end + m.start("label"), end + m.end("label")
         return Span(a, b, text[a:b])
 
     def count_label(self, text: str, start: int, end: int) -> Span | None:
@@ -199,6 +208,7 @@ class TablePlace:
     row_header: Cell | None
     caption: Span | None = None
     cell: Cell | None = None  # the cell holding the value
+    row_labels: tuple[Cell, ...] = ()  # the cells left of the value in its row, nearest first ("| VAS | 12 months | 3.1 |")
 
 
 def table_place(block: Block, offset: int) -> TablePlace | None:
@@ -213,7 +223,8 @@ def table_place(block: Block, offset: int) -> TablePlace | None:
         for col, cell in enumerate(row):
             if cell.start <= offset < max(cell.end, cell.start + 1):
                 column = header[col] if col < len(header) else None
-                return TablePlace(column if col > 0 else None, row_header if col > 0 else None, cell=cell)
+                return TablePlace(column if col > 0 else None, row_header if col > 0 else None, cell=cell,
+                                  row_labels=tuple(row[1:col][::-1]))
     for col, cell in enumerate(header):
         if cell.start <= offset < cell.end:
             return TablePlace(None, None, cell=cell)
