@@ -39,9 +39,9 @@ POPULATION_REACH = 40  # "26 patients", "n = 26 rats with …": the population f
 class Linker:
     """Builds the links of a document's candidates; one per pipeline (the patterns load once)."""
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, normalise: bool = True) -> None:
         self.roles = RoleFinder(directory)
-        self.entities = EntityRecognizer(directory)
+        self.entities = EntityRecognizer(directory, normalise=normalise)
         self._text: str | None = None  # the document the per-sentence cache below belongs to
         self._per_sentence: dict[tuple, object] = {}
 

@@ -190,12 +190,23 @@ class EntityRecognizer:
         if self.normalise:
             found = self._with_variants(text, regions, found, blocked)
         short_forms: dict[str, Entity] = {}
+        abbreviations = [a for a in abbreviations if a.short.lower() not in self._known_forms]
+        # the long forms, one per line of one text: a single pass of the matcher and the normaliser
+        longs = "\n".join(a.long for a in abbreviations)
+        bounds, at = [], 0
         for a in abbreviations:
-            named, stopped = self._match(a.long)
-            if self.normalise:
-                named = self._with_variants(a.long, [(0, len(a.long))], named, stopped)
-            named = [x for x in named if x.end - x.start >= 0.6 * len(a.long.strip())]
-            if named and self.by_id.get(named[-1].id) and a.short.lower() not in self._known_forms:
+            bounds.append((at, at + len(a.long)))
+            at += len(a.long) + 1
+        named_all, stopped_all = [], []
+        for s, e in bounds:
+            named, stopped = self._match(longs, s, e)
+            named_all += named
+            stopped_all += stopped
+        if self.normalise and bounds:
+            named_all = self._with_variants(longs, bounds, named_all, stopped_all)
+        for a, (s, e) in zip(abbreviations, bounds):
+            named = [x for x in named_all if s <= x.start and x.end <= e and x.end - x.start >= 0.6 * len(a.long.strip())]
+            if named and self.by_id.get(named[-1].id):
                 short_forms[a.short] = named[-1]
         if short_forms:
             pattern = regex.compile(r"(?<![\w-])(?:" + "|".join(regex.escape(k) for k in

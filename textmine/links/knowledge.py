@@ -26,6 +26,7 @@ from textmine.links.roles import NUMBER_WORDS
 from textmine.rulebook import PatternError, load_json
 
 EXACT_INDEX_LIMIT = 50_000  # aliases; above this the index is approximate (HNSW) and saved with the KB
+NUMBER_WORD = regex.compile(NUMBER_WORDS, regex.I)
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’]*(?:[-/‐‑–][\p{L}\p{N}][\p{L}\p{N}'’]*)*")
 
 
@@ -98,6 +99,13 @@ class KnowledgeIndex:
         self.aliases = sorted(self.kb.alias_to_cuis)
         # the last word of every alias: a phrase is a candidate only if it ends in one
         self.heads = frozenset(a.rsplit(" ", 1)[-1] for a in self.aliases)
+        # the aliases a phrase could cover, by the key of each of their words: a phrase is sent to
+        # the index only if it holds every word of some alias that has its last word
+        self.alias_keys: dict[str, set[frozenset[str]]] = {}
+        for alias in self.aliases:
+            keys = frozenset(_key(w) for w in alias.split())
+            for k in keys:
+                self.alias_keys.setdefault(k, set()).add(keys)
         self.vectorizer, index = _build_index(self.aliases)
         self.generator = CandidateGenerator(index, self.vectorizer, self.aliases, self.kb)
 
@@ -120,6 +128,10 @@ class KnowledgeIndex:
                 if scored and (len(scored) == 1 or scored[0][0] > scored[1][0] + 1e-6):
                     out[i] = (scored[0][1], float(scored[0][0]))
         return out
+
+
+def _key(word: str) -> str:
+    return word[:5]
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -160,6 +172,23 @@ class Normaliser:
     def __init__(self, index: KnowledgeIndex) -> None:
         self.index = index
         self.settings = index.settings
+        self._forms: dict[str, str] = {}  # word -> its normal form (words repeat: this is most of the work)
+
+    def _form(self, word: str) -> str:
+        form = self._forms.get(word)
+        if form is None:
+            if len(self._forms) > 200_000:
+                self._forms.clear()
+            form = self._forms[word] = normal_form(word, self.settings)
+        return form
+
+    def _worth_asking(self, words: list[str]) -> bool:
+        """Whether some alias could match: one whose words are all among the phrase's and that
+        holds its last word (single words must be aliases exactly)."""
+        if len(words) == 1:
+            return words[0] in self.index.kb.alias_to_cuis
+        keys = frozenset(_key(w) for w in words)
+        return any(alias <= keys for alias in self.index.alias_keys.get(_key(words[-1]), ()))
 
     def phrases(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
         """Every run of 1..max_words content words in ``text[start:end]`` that ends in an alias's last word."""
@@ -169,18 +198,19 @@ class Normaliser:
         for m in WORD.finditer(text, start, end):
             gap = text[last_end:m.start()]
             word = m.group().lower()
-            stop = word in s.stop_words or any(ch.isdigit() for ch in word) or regex.fullmatch(NUMBER_WORDS, word)
-            if stop or (run and regex.search(r"[^\s]", gap)):
+            stop = word in s.stop_words or any(ch.isdigit() for ch in word) or NUMBER_WORD.fullmatch(word) is not None
+            if stop or (run and not gap.isspace() and gap):
                 run = []
             last_end = m.end()
             if stop:
                 continue
-            run.append((m.start(), m.end(), normal_form(m.group(), s)))
+            run.append((m.start(), m.end(), self._form(word)))
             if not run[-1][2] or run[-1][2].rsplit(" ", 1)[-1] not in self.index.heads:
                 continue
             for k in range(1, min(s.max_words, len(run)) + 1):
-                first = run[-k]
-                yield first[0], m.end(), " ".join(w[2] for w in run[-k:])
+                form = " ".join(w[2] for w in run[-k:])
+                if self._worth_asking(form.split()):
+                    yield run[-k][0], m.end(), form
 
     def _threshold(self, form: str) -> float:
         # a phrase shorter than min_words must be an alias exactly ("sciatica"), not merely close

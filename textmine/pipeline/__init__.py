@@ -40,6 +40,7 @@ class PipelineConfig:
     abbreviations: bool = True  # run scispaCy's abbreviation detector
     prefilter: bool = True  # search only sentences with a number and a trigger (same results, much faster)
     links: bool = True  # tie each value to its measure, timepoint, arm, population, intervention
+    normalise: bool = True  # link entity wordings the lexicon does not list (TF-IDF over its aliases)
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Pipeline:
         self._abbreviations: AbbreviationFinder | None = None
         self._base_finder = score.MeasureFinder(self.book)
         self.triggers = TriggerIndex(self.book)
-        self.linker = Linker(self.config.patterns_dir)
+        self.linker = Linker(self.config.patterns_dir, normalise=self.config.normalise)
 
     @property
     def abbreviation_finder(self) -> AbbreviationFinder:
