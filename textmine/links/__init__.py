@@ -33,6 +33,7 @@ MEASURE_BLOCKS_BACK = 3  # blocks above a value searched for its measure's name 
 ARM_CLAUSE_PENALTY = 30  # "cohort 1 (n = 3) received 1 × 10^6 cells/kg, cohort 2 (n = 6) …": a group across a comma is further
 TIMEPOINT_CLAUSE_PENALTY = 40  # "at month 3 … 3.82 in group A, and at month 6 it was 2.80": the clause's own time
 STARTING = regex.compile(r"baseline|\bbase\b|\bBL\b|\bpre|before|entry|inclusion|screening", regex.I)  # a first measurement's time
+GROUP_WORD = regex.compile(r"\b(?:groups?|arms?|cohorts?|subgroups?|dose|levels?)\b", regex.I)
 POPULATION_REACH = 40  # "26 patients", "n = 26 rats with …": the population follows its count closely
 
 
@@ -189,7 +190,10 @@ class Linker:
                     and not self.roles.timepoints(text, label.start, label.end):
                 return label
         arms = self._sentence("arms", text, sentence, self.roles.arms)
-        return nearest(arms, c.start, c.end, text=text, clause_penalty=ARM_CLAUSE_PENALTY)
+        # "In the low-dose arm (n = 12), each disc was given 5 × 10^4 cells in 2 µL of saline":
+        # a phrase that names a group outranks a product word
+        groups = [a for a in arms if GROUP_WORD.search(a.text)]
+        return nearest(groups or arms, c.start, c.end, text=text, clause_penalty=ARM_CLAUSE_PENALTY)
 
     def _nearest_entity(self, entities: list[Entity], starts: list[int], types: tuple[str, ...], c: Candidate,
                         sentence: tuple[int, int], block: Block | None) -> Entity | None:

@@ -16,8 +16,9 @@ from textmine.document import Block, Cell
 from textmine.rulebook import load_json
 
 
-NUMBER_WORDS = (r"(?:and|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|"
-                r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen)(?:-\w+)?")
+_NUMBER_WORD = (r"(?:and|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|"
+                r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen)")
+NUMBER_WORDS = _NUMBER_WORD + r"(?:-" + _NUMBER_WORD + r")?"  # "twenty-eight", not "two-level"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class RoleFinder:
         self.dose_object = regex.compile(data["dose_object"], regex.I)
         self.named_count = regex.compile(r"(?P<label>(?:[\p{L}][\p{L}\p{N}+/\-]*\s+){1,3}(?:" + data["population_nouns"]
                                          + r"))\s*$", regex.I)
-        item = (r"[\p{L}][\p{L}\p{N}+/\-]*(?:\s+(?!(?:at|in|on|with|from|after|before|by|for|to|was|were|and|or|vs|"
+        item = (r"(?=[\p{N}\-]*\p{L})[\p{L}\p{N}][\p{L}\p{N}+/\-]*(?:\s+(?!(?:at|in|on|with|from|after|before|by|for|to|was|were|and|or|vs|"
                 r"versus|respectively)\b)[\p{L}\p{N}+/\-]+){0,3}")
         self.respectively = regex.compile(r"[\s,;(]*(?:" + data["respectively"] + r")\b", regex.I)
         self.arm_list = regex.compile(r"(?<![\w-])" + data["list_introducer"] + r"(?P<list>" + item + r"(?:\s*,\s*" + item
@@ -86,7 +87,8 @@ class RoleFinder:
         if m is None:
             return None
         a, b = end + m.start("label"), end + m.end("label")
-        if self.timepoints(text, a, b) or not any(w.lower() not in self.label_words for w in regex.findall(r"\p{L}{2,}", text[a:b])):
+        if self.timepoints(text, a, b) or not any(w.lower() not in self.label_words
+                                                  for w in regex.findall(r"\p{L}[\p{L}\p{N}]+", text[a:b])):
             return None
         return Span(a, b, text[a:b])
 
