@@ -34,6 +34,7 @@ ARM_CLAUSE_PENALTY = 30  # "cohort 1 (n = 3) received 1 × 10^6 cells/kg, cohort
 TIMEPOINT_CLAUSE_PENALTY = 40  # "at month 3 … 3.82 in group A, and at month 6 it was 2.80": the clause's own time
 STARTING = regex.compile(r"baseline|\bbase\b|\bBL\b|\bpre|before|entry|inclusion|screening", regex.I)  # a first measurement's time
 GROUP_WORD = regex.compile(r"\b(?:groups?|arms?|cohorts?|subgroups?|dose|levels?)\b", regex.I)
+HUMANS = "MESH:D006801"
 POPULATION_REACH = 40  # "26 patients", "n = 26 rats with …": the population follows its count closely
 
 
@@ -213,6 +214,9 @@ class Linker:
         ("26 patients", "n = 12 sheep"), else the nearest species or condition in the sentence."""
         inside = _between(entities, starts, sentence[0], sentence[1])
         close = [e for e in inside if e.type == "species" and c.start <= e.start <= c.end + POPULATION_REACH]
+        condition = nearest([e for e in inside if e.type == "disease"], c.start, c.end)  # type: ignore[arg-type]
+        if condition is not None and (not close or close[0].id == HUMANS):
+            return condition  # "26 patients with chronic discogenic low back pain": who they are is the condition
         if close:
             return close[0]
         return nearest([e for e in inside if e.type in ("species", "disease")], c.start, c.end)  # type: ignore[return-value]
