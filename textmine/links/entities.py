@@ -119,6 +119,7 @@ class EntityRecognizer:
         self._kb = list(kb or ())
         self.normalise = normalise
         self._known_forms = {s for c in self.concepts for s in c.synonyms}
+        self._lexicon_ids = {c.id for c in self.concepts}
         self._nlp = None
         self._matcher = None
         self._normaliser = None
@@ -232,6 +233,8 @@ class EntityRecognizer:
         dropped: set[int] = set()  # indexes into found of lexicon matches a variant replaces
         added: list[Entity] = []
         for m in self.normaliser.find(text, regions):  # matches do not overlap one another
+            if m.id in self._lexicon_ids and not regex.search(r"[\s\-/–]", m.text):
+                continue  # one word of a lexicon concept is the matcher's to find ("adult" is not "adults")
             i = bisect.bisect_left(blocked_starts, m.end)
             if i and blocked[i - 1][1] > m.start or any(a < m.end and m.start < b for a, b in blocked[max(0, i - 3):i]):
                 continue

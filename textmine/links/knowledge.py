@@ -15,7 +15,7 @@ concept of each when its similarity reaches the configured threshold (``patterns
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -39,6 +39,7 @@ class Settings:
     suffixes: tuple[str, ...]
     min_stem: int
     stop_words: frozenset[str]
+    distinguishing: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "Settings":
@@ -48,6 +49,8 @@ class Settings:
             settings = cls(float(raw["min_similarity"]), int(raw["neighbours"]), int(raw["max_words"]),
                            int(raw["min_words"]), tuple(sorted(raw["suffixes"], key=len, reverse=True)),
                            int(raw["min_stem"]), frozenset(w.lower() for w in raw["stop_words"]))
+            settings = replace(settings, distinguishing=frozenset(
+                normal_form(w, settings) for w in raw.get("distinguishing_words", [])))
         except (KeyError, TypeError, ValueError) as exc:
             raise PatternError(f"{where}: {exc.__class__.__name__}: {exc}") from None
         if not 0 < settings.min_similarity <= 1:
@@ -121,9 +124,9 @@ class KnowledgeIndex:
                 todo.append(i)
         if todo:
             for i, candidates in zip(todo, self.generator([phrases[i] for i in todo], self.settings.neighbours)):
-                scored = sorted(((max(sim for alias, sim in zip(c.aliases, c.similarities) if _covers(phrases[i], alias)),
-                                  c.concept_id) for c in candidates
-                                 if any(_covers(phrases[i], alias) for alias in c.aliases)), key=lambda t: (-t[0], t[1]))
+                fits = [(c.concept_id, [sim for alias, sim in zip(c.aliases, c.similarities)
+                                        if _covers(phrases[i], alias, self.settings.distinguishing)]) for c in candidates]
+                scored = sorted(((max(sims), cid) for cid, sims in fits if sims), key=lambda t: (-t[0], t[1]))
                 # two concepts equally close is no answer
                 if scored and (len(scored) == 1 or scored[0][0] > scored[1][0] + 1e-6):
                     out[i] = (scored[0][1], float(scored[0][0]))
@@ -138,12 +141,14 @@ def _same_word(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 5 and a[:5] == b[:5] and abs(len(a) - len(b)) <= 3)
 
 
-def _covers(phrase: str, alias: str) -> bool:
+def _covers(phrase: str, alias: str, distinguishing: frozenset[str] = frozenset()) -> bool:
     """Whether a phrase can mean an alias it resembles: every word of the alias is in the phrase
     (modifiers may be added: "chronic discogenic low back pain"), and the phrase's last word is
     one of the alias's ("porcine lumbar disc" is a disc, not a pig). Words match when equal or
     sharing their first five letters ("analog"/"analogu")."""
     words, alias_words = phrase.split(), alias.split()
+    if any(w in distinguishing and w not in alias_words for w in words):
+        return False  # "nucleus pulposus progenitor cells" are not nucleus pulposus cells
     return all(any(_same_word(a, w) for w in words) for a in alias_words) and \
         any(_same_word(words[-1], a) for a in alias_words)
 
