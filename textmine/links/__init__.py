@@ -141,12 +141,13 @@ class Linker:
             found = self._in_table(place, self.roles.timepoints, text)
         else:
             spans = self._sentence("timepoints", text, sentence, self.roles.timepoints)
-            if c.values.get("before") is not None and c.values.get("after") is not None:
-                # "from 7.2 to 3.1": the value is the later measurement's, not the baseline's
-                spans = [t for t in spans if not STARTING.search(t.text)] or spans
+            later = c.values.get("before") is not None and c.values.get("after") is not None
+            if later:  # "from 7.2 to 3.1": the value is the later measurement's, not the baseline's
+                spans = [t for t in spans if not STARTING.search(t.text)]
             found = nearest(spans, c.start, c.end, AFTER_BONUS, text=text, clause_penalty=TIMEPOINT_CLAUSE_PENALTY)
             if found is None and block is not None:
-                earlier = self.roles.timepoints(text, block.start, sentence[0])
+                earlier = [t for t in self.roles.timepoints(text, block.start, sentence[0])
+                           if not (later and STARTING.search(t.text))]
                 found = earlier[-1] if earlier else None
         if found is None and block is not None:
             index = document.blocks.index(block)
@@ -168,7 +169,8 @@ class Linker:
         phrase before its bracket ("hyaluronan alone (n = 30)"), else the nearest group phrase
         of its sentence."""
         if place is not None:
-            for cell in (place.row_header, *place.row_labels, place.column_header, place.cell):
+            labels = [cell for cell in place.row_labels if not regex.match(r"\s*[\d.,–-]", cell.text)]  # not "15 × 10⁶ per level"
+            for cell in (place.row_header, *labels, place.column_header, place.cell):
                 if cell is None:
                     continue
                 taken = [(m.start, m.end) for m in finder.find(text, cell.start, cell.end)] + [(c.start, c.end)]
