@@ -30,7 +30,7 @@ __all__ = ["Linker", "Entity", "EntityRecognizer"]
 
 AFTER_BONUS = 12  # "VAS fell to 21.9 at 36 months": a timepoint right after its value is preferred
 MEASURE_BLOCKS_BACK = 3  # blocks above a value searched for its measure's name (a table's title, a heading)
-ARM_CLAUSE_PENALTY = 30  # "cohort 1 (n = 3) received 1 × 10^6 cells/kg, cohort 2 (n = 6) …": a group across a comma is further
+ARM_CLAUSE_PENALTY = 60  # "cohort 1 (n = 3) received 1 × 10^6 cells/kg, cohort 2 (n = 6) …": a group across a comma is further
 TIMEPOINT_CLAUSE_PENALTY = 40  # "at month 3 … 3.82 in group A, and at month 6 it was 2.80": the clause's own time
 STARTING = regex.compile(r"baseline|\bbase\b|\bBL\b|\bpre|before|entry|inclusion|screening", regex.I)  # a first measurement's time
 GROUP_WORD = regex.compile(r"\b(?:groups?|arms?|cohorts?|subgroups?|dose|levels?)\b", regex.I)

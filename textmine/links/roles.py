@@ -40,6 +40,7 @@ class RoleFinder:
         self.arm_not = _alternation([regex.escape(p) for p in data.get("arm_not", [])]) if data.get("arm_not") else None
         self.label_words = frozenset(w.lower() for w in data.get("table_label_words", []))
         self.boundary_words = frozenset(w.lower() for w in data.get("label_boundary_words", []))
+        self.not_label_words = frozenset(w.lower() for w in data.get("label_not_words", []))
         self.after = regex.compile(data["label_after"], regex.I)
         self.after_count = regex.compile(data["label_after_count"], regex.I)
         self.dose_object = regex.compile(data["dose_object"], regex.I)
@@ -169,7 +170,9 @@ class RoleFinder:
         if not kept:
             return None
         a, b = kept[-1][0], kept[0][1]
-        if not any(word.lower() not in self.label_words for word in regex.findall(r"\p{L}{2,}", text[a:b])):
+        words = regex.findall(r"[\p{L}\p{N}][\p{L}\p{N}'’+\-]*", text[a:b])
+        if not any(w.lower() not in self.label_words for w in words if regex.search(r"\p{L}{2}", w)) \
+                or any(w.lower() in self.not_label_words or w.isdigit() for w in words):
             return None
         return Span(a, b, text[a:b])
 
