@@ -22,11 +22,10 @@ from typing import Iterable, Iterator
 import regex
 
 from textmine.errors import InputError
-from textmine.links.roles import NUMBER_WORDS
+from textmine.links.roles import NUMBER_WORD
 from textmine.rulebook import PatternError, load_json
 
 EXACT_INDEX_LIMIT = 50_000  # aliases; above this the index is approximate (HNSW) and saved with the KB
-NUMBER_WORD = regex.compile(NUMBER_WORDS, regex.I)
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’]*(?:[-/‐‑–][\p{L}\p{N}][\p{L}\p{N}'’]*)*")
 
 

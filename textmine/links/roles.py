@@ -19,6 +19,7 @@ from textmine.rulebook import load_json
 _NUMBER_WORD = (r"(?:and|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|"
                 r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen)")
 NUMBER_WORDS = _NUMBER_WORD + r"(?:-" + _NUMBER_WORD + r")?"  # "twenty-eight", not "two-level"
+NUMBER_WORD = regex.compile(NUMBER_WORDS, regex.I)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class RoleFinder:
         self.arm_list = regex.compile(r"(?<![\w-])" + data["list_introducer"] + r"(?P<list>" + item + r"(?:\s*,\s*" + item
                                       + r")*,?\s+(?:and|or|vs\.?|versus)\s+" + item + r")(?:\s+(?:" + data["list_tail"]
                                       + r"))?\s*$", regex.I)
+        self.arm_list_after = regex.compile(r"\s*%?\)?\s*" + self.arm_list.pattern.removeprefix(r"(?<![\w-])")
+                                            .removesuffix(r"\s*$") + r"(?=[\s,;.)]|$)", regex.I)
 
     def timepoints(self, text: str, start: int, end: int) -> list[Span]:
         return [Span(m.start(), m.end(), m.group()) for m in self.timepoint.finditer(text, start, end)]
@@ -78,7 +81,6 @@ class RoleFinder:
             if len(word) >= 2 and word not in self.label_words:
                 return True
         return False
-
 
     def label_after(self, text: str, end: int, sentence_end: int, count: bool = False) -> Span | None:
         """The group named right after a value: "63.7 ± 7.2 with HA alone" -> "HA alone"; for a
@@ -113,7 +115,7 @@ class RoleFinder:
         if m is None or m.start("label") != head.end():
             return None
         words = m.group("label").split()
-        if any(regex.fullmatch(NUMBER_WORDS, w, regex.I) for w in words[:-1]):
+        if any(NUMBER_WORD.fullmatch(w) for w in words[:-1]):
             return None  # "Two hundred and twenty-eight patients": all of it is the number
         if len(words) < 2 or all(w.lower() in self.label_words for w in words[:-1]):
             return None
@@ -122,9 +124,7 @@ class RoleFinder:
     def listed_after(self, text: str, end: int, sentence_end: int) -> list[Span] | None:
         """A list of groups right after the last of several values: "41.8 and 38.5 in the PRP and
         saline groups"."""
-        window = text[end:min(sentence_end, end + 120)]
-        m = regex.match(r"\s*%?\)?\s*" + self.arm_list.pattern.removeprefix(r"(?<![\w-])").removesuffix(r"\s*$")
-                        + r"(?=[\s,;.)]|$)", window, regex.I)
+        m = self.arm_list_after.match(text[end:min(sentence_end, end + 120)])
         return self._items(m, end) if m else None
 
     def _items(self, m: regex.Match, base: int) -> list[Span] | None:
