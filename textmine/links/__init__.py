@@ -23,7 +23,7 @@ from textmine.document import Block, Document
 from textmine.extractors.engine import Candidate
 from textmine.extractors.score import MeasureFinder
 from textmine.links.entities import EntityRecognizer, Entity
-from textmine.links.roles import RoleFinder, Span, TablePlace, nearest, table_place
+from textmine.links.roles import CLAUSE_BREAK, RoleFinder, Span, TablePlace, nearest, table_place
 from textmine.mentions import Link
 
 __all__ = ["Linker", "Entity", "EntityRecognizer"]
@@ -182,7 +182,11 @@ class Linker:
             after = self.roles.listed_after(text, peers[-1].end, sentence[1])
             listed = (peers[-1].end, after) if after else None
         if listed is not None:
-            picked = _in_order(c, [p for p in peers if p.end <= listed[0]], listed[1])
+            items = listed[1]
+            picked = _in_order(c, [p for p in peers if p.end <= listed[0]], items)
+            after = [p for p in peers if p.start >= items[-1].end]  # "… arms, respectively (n = 7, 7, 8 and 8)"
+            if picked is None and len(after) == len(items):
+                picked = _in_order(c, after, items)
             if picked is not None:
                 return picked
         if c.field == "sample_size" and (own := self.roles.count_label(text, c.start, c.end)) is not None:
@@ -196,7 +200,7 @@ class Linker:
         # "In the low-dose arm (n = 12), each disc was given 5 × 10^4 cells in 2 µL of saline":
         # a phrase that names a group outranks a product word
         groups = [a for a in arms if GROUP_WORD.search(a.text)]
-        return nearest(groups or arms, c.start, c.end, text=text, clause_penalty=ARM_CLAUSE_PENALTY)
+        return nearest(groups or arms, c.start, c.end, text=text, clause_penalty=ARM_CLAUSE_PENALTY, breaks=CLAUSE_BREAK)
 
     def _nearest_entity(self, entities: list[Entity], starts: list[int], types: tuple[str, ...], c: Candidate,
                         sentence: tuple[int, int], block: Block | None) -> Entity | None:

@@ -20,6 +20,10 @@ _NUMBER_WORD = (r"(?:and|a|one|two|three|four|five|six|seven|eight|nine|ten|elev
                 r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen)")
 NUMBER_WORDS = _NUMBER_WORD + r"(?:-" + _NUMBER_WORD + r")?"  # "twenty-eight", not "two-level"
 NUMBER_WORD = regex.compile(NUMBER_WORDS, regex.I)
+# what separates a value from a phrase of another clause: "the low-dose arm received 10^7 cells
+# and the high-dose arm 2 × 10^7", "VAS fell to 3.1 in the cell group, whereas in the sham group …"
+COMMA = regex.compile(r"[,;]")
+CLAUSE_BREAK = regex.compile(r"[,;]|\b(?:and|or|but|while|whereas|than|vs|versus)\b", regex.I)
 
 
 @dataclass(frozen=True)
@@ -182,10 +186,11 @@ def _alternation(patterns: list[str]) -> regex.Pattern:
 
 
 def nearest(spans: list[Span], start: int, end: int, after_bonus: int = 0, text: str | None = None,
-            clause_penalty: int = 0) -> Span | None:
+            clause_penalty: int = 0, breaks: regex.Pattern = COMMA) -> Span | None:
     """The span closest to the value at ``start``–``end`` (by the gap between them); a span after
     the value counts ``after_bonus`` characters closer ("VAS fell to 21.9 at 36 months"), and one
-    across a comma or semicolon ``clause_penalty`` characters further (given ``text``)."""
+    across ``breaks`` (a comma or semicolon, by default) ``clause_penalty`` characters further
+    (given ``text``)."""
     best, best_gap = None, None
     for s in spans:
         if s.end <= start:
@@ -198,7 +203,7 @@ def nearest(spans: list[Span], start: int, end: int, after_bonus: int = 0, text:
             continue  # inside the value itself
         if best_gap is not None and gap >= best_gap:
             continue
-        if clause_penalty and text is not None and regex.search(r"[,;]", text[between[0]:between[1]]):
+        if clause_penalty and text is not None and breaks.search(text, between[0], between[1]):
             gap += clause_penalty
         if best_gap is None or gap < best_gap:
             best, best_gap = s, gap
