@@ -184,7 +184,10 @@ class Linker:
         if listed is not None:
             items = listed[1]
             picked = _in_order(c, [p for p in peers if p.end <= listed[0]], items)
-            after = [p for p in peers if p.start >= items[-1].end]  # "… arms, respectively (n = 7, 7, 8 and 8)"
+            # "… arms, respectively (n = 7, 7, 8 and 8)": counts in the bracket right after the list
+            opened = text.find("(", items[-1].end, min(sentence[1], items[-1].end + 20))
+            closed = text.find(")", opened) if opened >= 0 else -1
+            after = [p for p in peers if opened < p.start and p.end <= closed] if closed > 0 else []
             if picked is None and len(after) == len(items):
                 picked = _in_order(c, after, items)
             if picked is not None:

@@ -204,7 +204,8 @@ def nearest(spans: list[Span], start: int, end: int, after_bonus: int = 0, text:
         if best_gap is not None and gap >= best_gap:
             continue
         if clause_penalty and text is not None and breaks.search(text, between[0], between[1]):
-            gap += clause_penalty
+            # a phrase after the value across a break opens the next clause ("…, and in the sham group")
+            gap += clause_penalty * (2 if s.start >= end else 1)
         if best_gap is None or gap < best_gap:
             best, best_gap = s, gap
     return best
