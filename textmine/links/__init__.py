@@ -203,6 +203,10 @@ class Linker:
         # "In the low-dose arm (n = 12), each disc was given 5 × 10^4 cells in 2 µL of saline":
         # a phrase that names a group outranks a product word
         groups = [a for a in arms if GROUP_WORD.search(a.text)]
+        if c.field == "dose":  # "the gel-only arm received 25 µL of gel": who received it is the clause's subject
+            subject = [a for a in groups or arms if a.end <= c.start and not CLAUSE_BREAK.search(text, a.end, c.start)]
+            if subject:
+                return subject[-1]
         return nearest(groups or arms, c.start, c.end, text=text, clause_penalty=ARM_CLAUSE_PENALTY, breaks=CLAUSE_BREAK)
 
     def _nearest_entity(self, entities: list[Entity], starts: list[int], types: tuple[str, ...], c: Candidate,
