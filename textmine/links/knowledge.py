@@ -25,7 +25,7 @@ from textmine.errors import InputError
 from textmine.links.roles import NUMBER_WORD
 from textmine.rulebook import PatternError, load_json
 
-EXACT_INDEX_LIMIT = 50_000  # aliases; above this the index is approximate (HNSW) and saved with the KB
+EXACT_INDEX_LIMIT = 50_000  # aliases; above this (a full MeSH) the index is approximate (HNSW), built when first used
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’]*(?:[-/‐‑–][\p{L}\p{N}][\p{L}\p{N}'’]*)*")
 
 
