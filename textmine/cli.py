@@ -163,9 +163,7 @@ def _entities(args: argparse.Namespace) -> int:
                 failed += 1
                 print(f"textmine: error: {exc}", file=sys.stderr)
                 continue
-            abbreviations = pipeline.abbreviation_finder.find(
-                document.text, [(b.start, b.end) for b in document.blocks if b.kind != "references"])
-            summary = summarise_entities(recognizer.find(document, abbreviations))
+            summary = summarise_entities(pipeline.entities(document, recognizer))
             if args.format == "jsonl":
                 out.write(json.dumps({"doc": document.source, "entities": summary}, ensure_ascii=False) + "\n")
             else:

@@ -86,9 +86,7 @@ def evaluate_entities(docs: list[dict], pipeline, split: str = "all", root: Path
         for g in doc["entities"]:
             if document.text[g["start"]:g["end"]] != g["text"]:
                 raise GoldError(f"entity gold {doc['doc']}: {g['text']!r} is not at {g['start']}-{g['end']} (the document changed?)")
-        regions = [(b.start, b.end) for b in document.blocks if b.kind != "references"]
-        abbreviations = pipeline.abbreviation_finder.find(document.text, regions)
-        found = pipeline.linker.document_entities(document, abbreviations)
+        found = pipeline.entities(document)
         report.documents.append(doc["doc"])
         gold = doc["entities"]
         for e in found:

@@ -26,7 +26,6 @@ from textmine.document import Document
 from textmine.rulebook import PatternError, patterns_dir
 
 TYPES = ("disease", "cell", "intervention", "measure", "species", "anatomy")
-KB_TYPES = TYPES + ("other",)  # a knowledge base built from MeSH may hold concepts of no domain type
 ID_PREFIXES = ("MESH:", "MONDO:", "CL:", "NCBITaxon:", "UBERON:")
 
 

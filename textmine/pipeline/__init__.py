@@ -77,6 +77,14 @@ class Pipeline:
     def run(self, document: Document) -> list[Mention]:
         return self.analyse(document).mentions
 
+    def entities(self, document: Document, recognizer=None) -> list[Entity]:
+        """Every entity of a whole document (not only where values are), with the abbreviations it
+        defines carried to their long form's concept: what `textmine entities` lists and what
+        the entity gold measures. ``recognizer`` replaces the pipeline's (one with a knowledge base)."""
+        regions = [(b.start, b.end) for b in document.blocks if b.kind != "references"]
+        abbreviations = self.abbreviation_finder.find(document.text, regions)
+        return (recognizer or self.linker.entities).find(document, abbreviations)
+
     def analyse(self, document: Document) -> Analysis:
         text = document.text
         folded = fold(text)
