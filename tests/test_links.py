@@ -178,6 +178,49 @@ def test_a_table_value_links_to_the_header_that_names_a_group(pipeline):
     found = {value: links.get("arm") for value, links in _links(pipeline, text)}
     assert found["68.9 ± 12.1"] == "BMC (n = 40)"  # the row names a measure and a visit: the column is the group
     assert found["31.7 ± 12.5"] == "Conservative care (n = 38)"
-    assert found["n = 40"] == "BMC (n = 40)"  # a count inside a header cell: that cell is its group
+    assert found["n = 40"] == "BMC"  # a count inside a header cell: the group named before its bracket
     assert found["194"] == "Matsuyama 2018"  # a row that names a study
     assert found["52 weeks"] == "Matsuyama 2018"
+
+
+@pytest.mark.parametrize("text, arms", [
+    # a header that lists the groups in the order the cell gives their values
+    ("| Trial | Patients, active/control | Final ODI, active vs control |\n|---|---|---|\n"
+     "| Varga 2019 | 42/21 | 28.4 vs 39.0 |\n",
+     {"42": "active", "21": "control", "28.4": "active", "39.0": "control"}),
+    ("| Study | Animals, n (cells/control) |\n|---|---|\n| Okoro 2016 | 30 (20/10) |\n",
+     {"20": "cells", "10": "control", "30": "Okoro 2016"}),  # the total is the study's
+    # a review's row: the group named in the cell, else a column of one group, else the study
+    ("| Study | Arms (n) | Outcome, baseline → final |\n|---|---|---|\n"
+     "| Lindqvist 2021 | PRP (32) vs saline (30) | VAS 6.9 → 3.2 (PRP) |\n",
+     {"32": "PRP", "30": "saline", "6.9 → 3.2": "PRP"}),
+    ("| Study | VAS, cells | VAS, control |\n|---|---|---|\n| Aydin 2020 | 3.4 ± 2.2 | 4.9 ± 2.5 |\n",
+     {"3.4 ± 2.2": "VAS, cells", "4.9 ± 2.5": "VAS, control"}),
+    ("| Study | Agent and dose |\n|---|---|\n| Brandt 2012 | condoliase, 1.25 U |\n", {"1.25 U": "Brandt 2012"}),
+    # a registry's flow rows name no group: the column does
+    ("| | Low dose | Sham |\n|---|---|---|\n| STARTED | 24 | 12 |\n| COMPLETED (Month 12) | 22 | 11 |\n",
+     {"24": "Low dose", "11": "Sham"}),
+    # a group's code as the row header
+    ("| Group | Rabbits | Injected |\n|---|---|---|\n| A | 10 | 0.1 mL PRP |\n| B | 10 | 0.1 mL PBS |\n",
+     {"0.1 mL": "A"}),
+    ("| Cohort | JOA baseline |\n|---|---|\n| C2 (n = 5) | 14.1 ± 2.0 |\n", {"14.1 ± 2.0": "C2 (n = 5)", "n = 5": "C2"}),
+])
+def test_a_table_value_links_to_its_group_by_place(pipeline, text, arms):
+    found = {}
+    for value, links in _links(pipeline, "Table 1. Groups.\n\n" + text):
+        found.setdefault(value, links.get("arm"))  # the first of equal values
+    assert {value: found.get(value) for value in arms} == arms
+
+
+def test_a_plain_text_header_over_a_wider_body_names_its_columns(pipeline):
+    """A header with fewer cells than the body (no corner, a label column, a second line of
+    counts): each header cell names the column under it."""
+    text = ("Table 2. Outcomes, mean (SD)\n\n"
+            "                     Low dose       High dose      Saline\n"
+            "                     (n = 30)       (n = 31)       (n = 15)\n"
+            "VAS   month 12       39.1 (20.5)    34.2 (19.9)    51.0 (22.4)\n"
+            "ODI   month 24       27.5 (14.8)    24.9 (13.0)    36.2 (15.1)\n")
+    found = dict(_links(pipeline, text))
+    assert found["34.2 (19.9)"] == {"measure": "VAS", "timepoint": "month 12", "arm": "High dose"}
+    assert found["36.2 (15.1)"]["arm"] == "Saline"
+    assert found["n = 31"].get("arm") == "High dose"

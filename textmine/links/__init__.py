@@ -169,14 +169,7 @@ class Linker:
         phrase before its bracket ("hyaluronan alone (n = 30)"), else the nearest group phrase
         of its sentence."""
         if place is not None:
-            labels = [cell for cell in place.row_labels if not regex.match(r"\s*[\d.,–-]", cell.text)]  # not "15 × 10⁶ per level"
-            for cell in (place.row_header, *labels, place.column_header, place.cell):
-                if cell is None:
-                    continue
-                taken = [(m.start, m.end) for m in finder.find(text, cell.start, cell.end)] + [(c.start, c.end)]
-                if self.roles.names_arm(text, cell, taken):
-                    return Span(cell.start, cell.end, cell.text)
-            return None
+            return self._table_arm(text, c, place, finder)
         listed = self._sentence("listed", text, sentence, self.roles.listed_arms)
         if listed is None and len(peers) >= 2:
             after = self.roles.listed_after(text, peers[-1].end, sentence[1])
@@ -208,6 +201,43 @@ class Linker:
             if subject:
                 return subject[-1]
         return nearest(groups or arms, c.start, c.end, text=text, clause_penalty=ARM_CLAUSE_PENALTY, breaks=CLAUSE_BREAK)
+
+    def _table_arm(self, text: str, c: Candidate, place: TablePlace, finder: MeasureFinder) -> Span | None:
+        """A table value's group: its place in a list the column header gives ("Patients,
+        active/control" over "30/28"), the label before it in its own cell ("PRP (32) vs
+        contrast agent (31)"), else the row header, label cells, column header or own cell that
+        names one."""
+        cell = place.cell
+        if cell is not None and place.column_header is not None \
+                and (items := self.roles.header_items(text, place.column_header)) is not None:
+            index = self.roles.list_position(text, cell, c.start, c.end, len(items))
+            if index is not None:
+                return items[index]
+        if cell is not None:
+            for own in (self.roles.label_before(text, c.start, c.end, cell.start),
+                        self.roles.label_in_brackets(text, c.end, cell.end)):
+                if own is not None and not finder.find(text, own.start, own.end) \
+                        and not self.roles.timepoints(text, own.start, own.end):
+                    return own
+        if self.roles.is_study(place.row_header, text):
+            # a review's row of one study: its dose is the study's; a count or score may sit in a
+            # column of one group ("PRP total", "Control")
+            header = place.column_header
+            if c.field != "dose" and header is not None:
+                taken = [(m.start, m.end) for m in finder.find(text, header.start, header.end)]
+                taken += [(i.start, i.end) for i in self.roles.header_items(text, header) or ()]
+                if self.roles.names_arm(text, header, taken, population=False):
+                    return Span(header.start, header.end, header.text)
+            return Span(place.row_header.start, place.row_header.end, place.row_header.text)
+        codes = place.corner is not None and bool(GROUP_WORD.search(place.corner.text))
+        labels = [cell for cell in place.row_labels if not regex.match(r"\s*[\d.,–-]", cell.text)]  # not "15 × 10⁶ per level"
+        for cell in (place.row_header, *labels, place.column_header, place.cell):
+            if cell is None:
+                continue
+            taken = [(m.start, m.end) for m in finder.find(text, cell.start, cell.end)] + [(c.start, c.end)]
+            if self.roles.names_arm(text, cell, taken, codes=codes and cell is place.row_header):
+                return Span(cell.start, cell.end, cell.text)
+        return None
 
     def _nearest_entity(self, entities: list[Entity], starts: list[int], types: tuple[str, ...], c: Candidate,
                         sentence: tuple[int, int], block: Block | None) -> Entity | None:

@@ -23,6 +23,7 @@ NUMBER_WORD = regex.compile(NUMBER_WORDS, regex.I)
 # what separates a value from a phrase of another clause: "the low-dose arm received 10^7 cells
 # and the high-dose arm 2 × 10^7", "VAS fell to 3.1 in the cell group, whereas in the sham group …"
 COMMA = regex.compile(r"[,;]")
+HEADER_SEPARATOR = regex.compile(r"\s*/\s*|\s+(?:vs\.?|versus)\s+", regex.I)
 CLAUSE_BREAK = regex.compile(r"[,;]|\b(?:and|or|but|while|whereas|than|vs|versus)\b", regex.I)
 
 
@@ -47,6 +48,9 @@ class RoleFinder:
         self.boundary_words = frozenset(w.lower() for w in data.get("label_boundary_words", []))
         self.not_label_words = frozenset(w.lower() for w in data.get("label_not_words", []))
         self.after = regex.compile(data["label_after"], regex.I)
+        self.population_noun = regex.compile(r"(?:" + data["population_nouns"] + r"|patient|animal|rat|rabbit|dog|goat|pig)",
+                                             regex.I)
+        self.study = regex.compile(r"\s*(?:" + data["study_label"] + r")\s*", regex.I)
         self.after_count = regex.compile(data["label_after_count"], regex.I)
         self.dose_object = regex.compile(data["dose_object"], regex.I)
         self.named_count = regex.compile(r"(?P<label>(?:[\p{L}][\p{L}\p{N}+/\-]*\s+){1,3}(?:" + data["population_nouns"]
@@ -72,19 +76,86 @@ class RoleFinder:
         return out
 
 
-    def names_arm(self, text: str, cell: Cell, taken: list[tuple[int, int]]) -> bool:
-        """Whether a table header cell names a group: a word of two or more letters is left
+    def is_study(self, cell: Cell | None, text: str) -> bool:
+        """Whether a row header names a study ("Kettunen 2017", "Present trial")."""
+        return cell is not None and self.study.fullmatch(text, cell.start, cell.end) is not None
+
+    def names_arm(self, text: str, cell: Cell, taken: list[tuple[int, int]], codes: bool = False,
+                  population: bool = True) -> bool:
+        """Whether a table header cell names a group: a word of two or more letters (with
+        ``codes``, also a letter code such as "A" or "C1", for a column headed "Group") is left
         once ``taken`` (measure names, the value itself), timepoints, numbers and the table's
-        label words are removed."""
+        label words are removed; a study's name ("Kettunen 2017") is no group."""
+        if self.study.fullmatch(text, cell.start, cell.end):
+            return False
         spans = taken + [(t.start, t.end) for t in self.timepoints(text, cell.start, cell.end)]
-        for m in regex.finditer(r"\p{L}[\p{L}'’+-]*", text[cell.start:cell.end]):
+        for m in regex.finditer(r"\p{L}[\p{L}\p{N}'’+-]*", text[cell.start:cell.end]):
             a, b = cell.start + m.start(), cell.start + m.end()
             if any(s <= a and b <= e for s, e in spans):
                 continue
             word = m.group().lower().strip("-")
-            if len(word) >= 2 and word not in self.label_words:
+            if word in self.label_words or (not population and self.population_noun.fullmatch(word)):
+                continue
+            # a group's code: "C1 (n = 6)" under "Cohort", or the whole header ("A", "P2")
+            whole = m.group() == text[cell.start:cell.end].strip()
+            if regex.fullmatch(r"\p{L}{2,}[\p{L}'’+-]*", word) or ((codes or whole) and regex.fullmatch(r"\p{L}{1,2}\p{N}{0,2}", word)):
                 return True
         return False
+
+    def label_in_brackets(self, text: str, end: int, limit: int) -> Span | None:
+        """The group named in brackets right after a value: "JOA 13.9 → 25.4 (cells)"."""
+        m = regex.match(r"\s*\((?P<label>\p{L}[\p{L}\p{N} +\-]*?)\s*\)", text[end:limit])
+        if m is None or len(m.group("label").split()) > 4:
+            return None
+        a, b = end + m.start("label"), end + m.end("label")
+        words = regex.findall(r"\p{L}[\p{L}\p{N}+\-]*", text[a:b])
+        if self.timepoints(text, a, b) or all(w.lower() in self.label_words for w in words):
+            return None
+        return Span(a, b, text[a:b])
+
+    def header_items(self, text: str, cell: Cell) -> list[Span] | None:
+        """The groups a header lists in the order its cells give their values: "Patients,
+        active/control" -> active, control; "Animals, n (cells/control)"; "DHI, cells vs control"."""
+        body = text[cell.start:cell.end]
+        inner = regex.search(r"\(([^()]*)\)\s*$", body)
+        if inner and HEADER_SEPARATOR.search(inner.group(1)):
+            a, b = cell.start + inner.start(1), cell.start + inner.end(1)
+        else:  # "Patients, active/control": what follows the last comma
+            a, b = cell.start + body.rfind(",") + 1, cell.end
+        items, pos = [], a
+        for m in [*HEADER_SEPARATOR.finditer(text, a, b), None]:
+            stop = m.start() if m else b
+            part = text[pos:stop].strip()
+            if not regex.fullmatch(r"\p{L}[\p{L}\p{N} +'’-]*", part) or len(part.split()) > 3:
+                return None
+            start = text.index(part, pos, stop + 1)
+            items.append(Span(start, start + len(part), part))
+            pos = m.end() if m else b
+        if len(items) < 2 or any(i.text.lower() in self.label_words or self.timepoints(text, i.start, i.end) for i in items):
+            return None
+        return items
+
+    @staticmethod
+    def list_position(text: str, cell: Cell, start: int, end: int, count: int) -> int | None:
+        """Which of ``count`` parts of its cell a value is in, the parts being split by "/" or
+        "vs" at the value's bracket depth: "30/28" -> 0, 1; "24 (12/12)" -> 0, 1 only for the
+        bracketed counts; "RDQ 5.8 and 5.1 vs 9.4" -> 0, 0, 1."""
+        a, b = cell.start, cell.end
+        opened = text.rfind("(", cell.start, start)
+        if opened >= 0 and ")" not in text[opened:start]:
+            closed = text.find(")", end, cell.end)
+            a, b = opened + 1, closed if closed >= 0 else cell.end
+        depth, cuts = 0, []
+        for m in regex.finditer(r"[()]|" + HEADER_SEPARATOR.pattern, text[a:b]):
+            if m.group() == "(":
+                depth += 1
+            elif m.group() == ")":
+                depth -= 1
+            elif depth == 0:
+                cuts.append(a + m.start())
+        if len(cuts) + 1 != count:
+            return None
+        return sum(1 for cut in cuts if cut < start)
 
     def label_after(self, text: str, end: int, sentence_end: int, count: bool = False) -> Span | None:
         """The group named right after a value: "63.7 ± 7.2 with HA alone" -> "HA alone"; for a
@@ -175,7 +246,8 @@ class RoleFinder:
             return None
         a, b = kept[-1][0], kept[0][1]
         words = regex.findall(r"[\p{L}\p{N}][\p{L}\p{N}'’+\-]*", text[a:b])
-        if not any(w.lower() not in self.label_words for w in words if regex.search(r"\p{L}{2}", w)) \
+        code = len(words) == 1 and regex.fullmatch(r"\p{Lu}{1,2}\p{N}{0,2}", words[0])  # "C2 (n = 5)"
+        if not (code or any(w.lower() not in self.label_words for w in words if regex.search(r"\p{L}{2}", w))) \
                 or any(w.lower() in self.not_label_words or w.isdigit() for w in words):
             return None
         return Span(a, b, text[a:b])
@@ -220,6 +292,7 @@ class TablePlace:
     caption: Span | None = None
     cell: Cell | None = None  # the cell holding the value
     row_labels: tuple[Cell, ...] = ()  # the cells left of the value in its row, nearest first ("| VAS | 12 months | 3.1 |")
+    corner: Cell | None = None  # the header of the row headers' column ("Group", "Study", "Cohort")
 
 
 def table_place(block: Block, offset: int) -> TablePlace | None:
@@ -235,7 +308,7 @@ def table_place(block: Block, offset: int) -> TablePlace | None:
             if cell.start <= offset < max(cell.end, cell.start + 1):
                 column = header[col] if col < len(header) else None
                 return TablePlace(column if col > 0 else None, row_header if col > 0 else None, cell=cell,
-                                  row_labels=tuple(row[1:col][::-1]))
+                                  row_labels=tuple(row[1:col][::-1]), corner=header[0] if header else None)
     for col, cell in enumerate(header):
         if cell.start <= offset < cell.end:
             return TablePlace(None, None, cell=cell)

@@ -20,7 +20,7 @@ _HEADING = regex.compile(r"^\s{0,3}#{1,6}\s+\S")
 _REFERENCES = regex.compile(r"^\s{0,3}(?:#{1,6}\s*)?(?:\d+\.?\s*)?(?:references|bibliography|literature cited)\s*:?\s*$", regex.I)
 _COLUMN_GAP = regex.compile(r"\t+|  +")
 # a row label that runs into its first value with one space: "Symptom duration (months) 38.6 (27.0)"
-_LABEL_THEN_VALUE = regex.compile(r"(?<=[A-Za-z)\]%])\s(?=[-−]?\d[\d.,]*(?:\s*\([^()]*\))?$)")
+_LABEL_THEN_VALUE = regex.compile(r"(?<=[A-Za-z)\]%])\s(?=[-−]?\d[\d.,]*(?:\s*(?:\([^()]*\)|\[[^\[\]]*\]))?$)")
 MIN_COLUMNS = 3  # fewer aligned columns is more likely indented prose than a table
 _CAPTION = regex.compile(r"^\s*(?:\*\*)?(?:table|fig\.?|figure)\s+\d+[.:]?", regex.I)
 
@@ -59,6 +59,13 @@ def parse_text(text: str, source: str, fmt: str = "text") -> Document:
                 j += 1
             blocks.append(_table_block(text, lines[i:j], in_references))
             i = j
+            continue
+        header = _header_lines(text, lines, i)
+        if header:  # "        Low dose   High dose" / "        (n = 36)   (n = 36)" over "VAS  month 12   38.4   33.9"
+            flush_paragraph()
+            body = _aligned_rows(text, lines, i + header)
+            blocks.append(_placed_table_block(text, lines[i:i + header + body], header, in_references))
+            i += header + body
             continue
         aligned = _aligned_rows(text, lines, i)
         if aligned >= 2:
@@ -188,17 +195,30 @@ def _aligned_rows(text: str, lines: list[tuple[int, int]], i: int) -> int:
     """How many lines from ``i`` form a plain-text table (0 or 1: none): the same number of
     columns, at least ``MIN_COLUMNS``, and no line ending like a sentence."""
     first = _columns(text, *lines[i])
-    if len(first) < MIN_COLUMNS:
+    n, model = _width(text, lines, i)
+    if n < MIN_COLUMNS:
         return 0
-    starts = tuple(s - lines[i][0] for s, _ in first)
-    n = 0
-    while i + n < len(lines):
-        start, end = lines[i + n]
+    starts = tuple(s - lines[model][0] for s, _ in _columns(text, *lines[model]))
+    count = 0
+    while i + count < len(lines):
+        start, end = lines[i + count]
         line = text[start:end].strip()
-        if not line or line[-1] in ".:!?" or len(_row_columns(text, start, end, len(first), starts)) != len(first):
+        if not line or line[-1] in ".:!?" or len(_row_columns(text, start, end, n, starts)) != n:
             break
-        n += 1
-    return n
+        count += 1
+    return count if first else 0
+
+
+def _width(text: str, lines: list[tuple[int, int]], i: int) -> tuple[int, int]:
+    """How many columns the table row at line ``i`` has, and the line that shows them: one more
+    than its cells when its label runs into its first value ("Overall number 20   20   60") and
+    the next line has that many."""
+    n = len(_columns(text, *lines[i]))
+    if i + 1 < len(lines) and n and len(_columns(text, *lines[i + 1])) == n + 1:
+        s, e = _columns(text, *lines[i])[0]
+        if _LABEL_THEN_VALUE.search(text, s, e):
+            return n + 1, i + 1
+    return n, i
 
 
 def _corner_header(text: str, lines: list[tuple[int, int]], i: int) -> bool:
@@ -213,8 +233,74 @@ def _corner_header(text: str, lines: list[tuple[int, int]], i: int) -> bool:
         and len(_columns(text, *lines[i + 1])) == len(header) + 1
 
 
+def _header_lines(text: str, lines: list[tuple[int, int]], i: int) -> int:
+    """How many lines from ``i`` (1 or 2; 0: none) are a header over an aligned table with more
+    columns than they have cells, each cell standing over its own column."""
+    for h in (1, 2):
+        if i + h >= len(lines):
+            return 0
+        start, end = lines[i + h - 1]
+        line = text[start:end].strip()
+        if not line or line[-1] in ".;:!?" or len(_columns(text, start, end)) < 2:
+            return 0
+        body = _aligned_rows(text, lines, i + h)
+        if body < 1 or _width(text, lines, i + h)[0] <= max(len(_columns(text, *lines[k])) for k in range(i, i + h)):
+            continue
+        extents = _column_extents(text, lines[i + h:i + h + body])
+        if all(_place(text, lines[k], extents) is not None for k in range(i, i + h)):
+            return h
+    return 0
+
+
+def _column_extents(text: str, rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where each column of an aligned table lies, relative to the start of its lines."""
+    n, model = _width(text, rows, 0)
+    starts = tuple(s - rows[model][0] for s, _ in _columns(text, *rows[model]))
+    extents = [(10 ** 6, -1)] * n
+    for start, end in rows:
+        cells = _row_columns(text, start, end, n, starts)
+        for k, (s, e) in enumerate(cells[:n]):
+            if e > s:
+                extents[k] = (min(extents[k][0], s - start), max(extents[k][1], e - start))
+    return extents
+
+
+def _place(text: str, line: tuple[int, int], extents: list[tuple[int, int]]) -> dict[int, tuple[int, int]] | None:
+    """Each cell of a header line under the column it overlaps most (or is nearest to); ``None``
+    if two cells fall under one column."""
+    placed: dict[int, tuple[int, int]] = {}
+    for s, e in _columns(text, *line):
+        a, b = s - line[0], e - line[0]
+        col = max(range(len(extents)), key=lambda k: (min(b, extents[k][1]) - max(a, extents[k][0]),
+                                                      -abs((a + b) - sum(extents[k]))))
+        if col in placed:
+            return None
+        placed[col] = (s, e)
+    return placed
+
+
+def _placed_table_block(text: str, lines: list[tuple[int, int]], header: int, in_references: bool) -> Block:
+    """A plain-text table whose ``header`` lines have fewer cells than its body: each header cell
+    goes to the column under it, the others are empty."""
+    body = lines[header:]
+    extents = _column_extents(text, body)
+    model = _width(text, body, 0)[1]
+    n, starts = len(extents), tuple(s - body[model][0] for s, _ in _columns(text, *body[model]))
+    rows = []
+    for start, end in lines[:header]:
+        placed = _place(text, (start, end), extents) or {}
+        cells = []
+        for k in range(n):
+            s, e = placed.get(k, (min(end, start + max(extents[k][0], 0)),) * 2)
+            cells.append(Cell(s, e, text[s:e]))
+        rows.append(tuple(cells))
+    rows += [tuple(Cell(s, e, text[s:e]) for s, e in _row_columns(text, start, end, n, starts)) for start, end in body]
+    spans = tuple((start + len(text[start:end]) - len(text[start:end].lstrip()), end) for start, end in lines)
+    return Block("references" if in_references else "table", spans[0][0], lines[-1][1], rows=tuple(rows), row_spans=spans)
+
+
 def _aligned_table_block(text: str, lines: list[tuple[int, int]], in_references: bool, corner: bool = False) -> Block:
-    model = lines[1 if corner and len(lines) > 1 else 0]
+    model = lines[1 if corner and len(lines) > 1 else _width(text, lines, 0)[1]]
     columns = _columns(text, *model)
     n, starts = len(columns), tuple(s - model[0] for s, _ in columns)
     rows = tuple(tuple(Cell(s, e, text[s:e]) for s, e in (_columns(text, start, end) if corner and k == 0
