@@ -145,12 +145,12 @@ def test_the_entities_command_lists_ids_names_and_counts(tmp_path, capsys):
 @pytest.mark.parametrize("text, arms", [
     # a "respectively" list of groups: values and groups pair in order
     ("At 12 months the VAS was 3.8 ± 2.1, 3.5 ± 2.0 and 5.0 ± 2.2 in the low-dose, high-dose and saline arms, respectively.",
-     {"3.8 ± 2.1": "low-dose", "3.5 ± 2.0": "high-dose", "5.0 ± 2.2": "saline arms"}),
+     {"3.8 ± 2.1": "low-dose", "3.5 ± 2.0": "high-dose", "5.0 ± 2.2": "saline"}),
     ("DHI at 12 weeks was 89.5 ± 4.8%, 78.0 ± 5.5% and 70.9 ± 6.1% for cells, atelocollagen and nucleotomy only, in that order.",
      {"89.5 ± 4.8%": "cells", "78.0 ± 5.5%": "atelocollagen", "70.9 ± 6.1%": "nucleotomy only"}),
     # the same without the word: the list follows the last value
     ("SF-36 physical scores were 41.8 ± 9.2 and 38.5 ± 8.7 in the PRP and saline groups at 12 months.",
-     {"41.8 ± 9.2": "PRP", "38.5 ± 8.7": "saline groups"}),
+     {"41.8 ± 9.2": "PRP", "38.5 ± 8.7": "saline"}),
     # a group named right after its value
     ("At sacrifice the DHI was 80.9 ± 6.1% with BMSC/HA and 63.7 ± 7.2% with HA alone.",
      {"80.9 ± 6.1%": "BMSC/HA", "63.7 ± 7.2%": "HA alone"}),
@@ -224,3 +224,31 @@ def test_a_plain_text_header_over_a_wider_body_names_its_columns(pipeline):
     assert found["34.2 (19.9)"] == {"measure": "VAS", "timepoint": "month 12", "arm": "High dose"}
     assert found["36.2 (15.1)"]["arm"] == "Saline"
     assert found["n = 31"].get("arm") == "High dose"
+
+
+@pytest.mark.parametrize("text, arms", [
+    # a "respectively" whose groups were listed before the values
+    ("At 24 months, the ODI in the BMC and conservative arms was 22.9 (SD 12.0) and 33.9 (SD 14.1), respectively.",
+     {"22.9 (SD 12.0)": "BMC", "33.9 (SD 14.1)": "conservative"}),
+    # ... but not a list of measures or of authors
+    ("In the sham arm, VAS and ODI at the last visit were 52.8 ± 16.0 and 35.1 ± 11.9, respectively.",
+     {"52.8 ± 16.0": "sham arm", "35.1 ± 11.9": "sham arm"}),
+    # the group in brackets right after each value
+    ("At week 6, %DHI was 62.4 ± 7.7 (puncture only), 64.0 ± 8.1 (vehicle) and 81.2 ± 5.6 (high dose).",
+     {"62.4 ± 7.7": "puncture only", "64.0 ± 8.1": "vehicle", "81.2 ± 5.6": "high dose"}),
+    # a dose given to the clause's subject, a group named with its suffix
+    ("Cells went to the two treated arms; the fibrin-only arm received 20 µL of fibrin per disc.", {"20 µL": "fibrin-only arm"}),
+])
+def test_more_ways_prose_names_a_values_group(pipeline, text, arms):
+    found = {value: links.get("arm") for value, links in _links(pipeline, text)}
+    assert {value: found.get(value) for value in arms} == arms
+
+
+def test_a_table_row_flattened_into_a_line_links_to_its_label(pipeline):
+    """PDF text often flattens a table: the row's label starts the line and the values follow."""
+    text = ("Table 2. VAS (mm), mean ± SD, at baseline, 12 and 24 months\n"
+            "Low dose 28 69.4 ± 10.9 38.8 ± 19.7 35.2 ± 18.1\n"
+            "Vehicle 28 70.1 ± 12.8 45.0 ± 21.4 47.3 ± 22.6\n")
+    found = dict(_links(pipeline, text))
+    assert found["38.8 ± 19.7"].get("arm") == "Low dose"
+    assert found["47.3 ± 22.6"].get("arm") == "Vehicle"

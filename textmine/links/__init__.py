@@ -23,7 +23,7 @@ from textmine.document import Block, Document
 from textmine.extractors.engine import Candidate
 from textmine.extractors.score import MeasureFinder
 from textmine.links.entities import EntityRecognizer, Entity
-from textmine.links.roles import CLAUSE_BREAK, RoleFinder, Span, TablePlace, nearest, table_place
+from textmine.links.roles import CLAUSE_BREAK, NUMBER_WORD, RoleFinder, Span, TablePlace, nearest, table_place
 from textmine.mentions import Link
 
 __all__ = ["Linker", "Entity", "EntityRecognizer"]
@@ -33,6 +33,8 @@ MEASURE_BLOCKS_BACK = 3  # blocks above a value searched for its measure's name 
 ARM_CLAUSE_PENALTY = 60  # "cohort 1 (n = 3) received 1 × 10^6 cells/kg, cohort 2 (n = 6) …": a group across a comma is further
 TIMEPOINT_CLAUSE_PENALTY = 40  # "at month 3 … 3.82 in group A, and at month 6 it was 2.80": the clause's own time
 STARTING = regex.compile(r"baseline|\bbase\b|\bBL\b|\bpre|before|entry|inclusion|screening", regex.I)  # a first measurement's time
+# a line that is a table row: a label of one to four words, then only numbers up to the value
+ROW_LINE = regex.compile(r"\s*(?P<label>\p{L}[\p{L}\p{N}+\-]*(?:[ /]\p{L}[\p{L}\p{N}+\-]*){0,3})(?:\s+[\d.,±()\[\]%–−-]+)*\s+$")
 GROUP_WORD = regex.compile(r"\b(?:groups?|arms?|cohorts?|subgroups?|dose|levels?)\b", regex.I)
 HUMANS = "MESH:D006801"
 POPULATION_REACH = 40  # "26 patients", "n = 26 rats with …": the population follows its count closely
@@ -170,15 +172,22 @@ class Linker:
         of its sentence."""
         if place is not None:
             return self._table_arm(text, c, place, finder)
-        listed = self._sentence("listed", text, sentence, self.roles.listed_arms)
+        if (row := self._row_label(text, c, finder)) is not None:
+            return row
+        # "62.4 ± 7.7 (puncture only), 64.0 ± 8.1 (vehicle)": the group in brackets right after the value
+        if (own := self.roles.label_in_brackets(text, c.end, sentence[1])) is not None \
+                and not finder.find(text, own.start, own.end):
+            return own
+        listed = next((lst for lst in self._sentence("listed", text, sentence, self.roles.listed_arms)
+                       if lst[0] == sentence[0] or self._names_groups(text, lst, peers, finder)), None)
         if listed is None and len(peers) >= 2:
             after = self.roles.listed_after(text, peers[-1].end, sentence[1])
-            listed = (peers[-1].end, after) if after else None
+            listed = (sentence[0], peers[-1].end, after) if after else None
         if listed is not None:
-            items = listed[1]
-            picked = _in_order(c, [p for p in peers if p.end <= listed[0]], items)
+            lo, hi, items = listed
+            picked = _in_order(c, [p for p in peers if lo <= p.start and p.end <= hi], items)
             # "… arms, respectively (n = 7, 7, 8 and 8)": counts in the bracket right after the list
-            opened = text.find("(", items[-1].end, min(sentence[1], items[-1].end + 20))
+            opened = text.find("(", items[-1].end, min(sentence[1], items[-1].end + 30))
             closed = text.find(")", opened) if opened >= 0 else -1
             after = [p for p in peers if opened < p.start and p.end <= closed] if closed > 0 else []
             if picked is None and len(after) == len(items):
@@ -201,6 +210,35 @@ class Linker:
             if subject:
                 return subject[-1]
         return nearest(groups or arms, c.start, c.end, text=text, clause_penalty=ARM_CLAUSE_PENALTY, breaks=CLAUSE_BREAK)
+
+    def _row_label(self, text: str, c: Candidate, finder: MeasureFinder) -> Span | None:
+        """A table row flattened into a line (a PDF's text, a pasted table): "Vehicle 28 70.1 ±
+        12.8 45.0 ± 21.4" -> "Vehicle" for every value after the label."""
+        line_start = text.rfind("\n", 0, c.start) + 1
+        m = ROW_LINE.match(text, line_start, c.start)
+        line_end = text.find("\n", c.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if m is None or not m.group("label")[0].isupper() or line_end - c.end > 200 \
+                or not regex.search(r"\d", text[m.end("label"):c.start] + text[c.end:line_end]) \
+                or not regex.fullmatch(r"[\d.,±()\[\]%–−\s-]*", text[c.end:line_end]):
+            return None  # one to several values, and nothing but values after it
+        a, b = m.span("label")
+        if any(w.lower() in self.roles.boundary_words for w in m.group("label").split()) or finder.find(text, a, b) or self.roles.timepoints(text, a, b) \
+                or all(w.lower() in self.roles.label_words for w in regex.findall(r"\p{L}+", m.group("label"))):
+            return None
+        return Span(a, b, m.group("label"))
+
+    def _names_groups(self, text: str, listed: tuple[int, int, list[Span]], peers: Sequence[Candidate],
+                      finder: MeasureFinder) -> bool:
+        """Whether a list met before the values of a "respectively" names their groups: as many
+        values (or a multiple) follow it, and no item is a measure, a time or a number."""
+        lo, hi, items = listed
+        values = [p for p in peers if lo <= p.start and p.end <= hi]
+        if regex.match(r"\s*(?:et\s+al\.?\s*)?\(?(?:19|20)\d\d\b", text[items[-1].end:items[-1].end + 20]):
+            return False  # "Yoon and Park (2021)": authors, not groups
+        return bool(values) and len(values) % len(items) == 0 and not any(
+            finder.find(text, i.start, i.end) or self.roles.timepoints(text, i.start, i.end)
+            or regex.search(r"\d", i.text) or NUMBER_WORD.fullmatch(i.text.split()[0]) for i in items)
 
     def _table_arm(self, text: str, c: Candidate, place: TablePlace, finder: MeasureFinder) -> Span | None:
         """A table value's group: its place in a list the column header gives ("Patients,
@@ -235,7 +273,7 @@ class Linker:
             if cell is None:
                 continue
             taken = [(m.start, m.end) for m in finder.find(text, cell.start, cell.end)] + [(c.start, c.end)]
-            if self.roles.names_arm(text, cell, taken, codes=codes and cell is place.row_header):
+            if self.roles.names_arm(text, cell, taken, codes=codes and cell is place.row_header, population=False):
                 return Span(cell.start, cell.end, cell.text)
         return None
 

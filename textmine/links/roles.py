@@ -61,6 +61,9 @@ class RoleFinder:
         self.arm_list = regex.compile(r"(?<![\w-])" + data["list_introducer"] + r"(?P<list>" + item + r"(?:\s*,\s*" + item
                                       + r")*,?\s+(?:and|or|vs\.?|versus)\s+" + item + r")(?:\s+(?:" + data["list_tail"]
                                       + r"))?\s*$", regex.I)
+        self.list_tail = regex.compile(r"\s+(?:" + data["list_tail"] + r")$", regex.I)
+        self.arm_list_within = regex.compile(r"(?<![\w-])" + self.arm_list.pattern.removeprefix(r"(?<![\w-])")
+                                             .removesuffix(r"\s*$") + r"(?=[\s,;)])", regex.I)
         self.arm_list_after = regex.compile(r"\s*%?\)?\s*" + self.arm_list.pattern.removeprefix(r"(?<![\w-])")
                                             .removesuffix(r"\s*$") + r"(?=[\s,;.)]|$)", regex.I)
 
@@ -208,17 +211,28 @@ class RoleFinder:
             if part and not regex.fullmatch(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|vs\.?|versus)\s+", part):
                 items.append(Span(offset, offset + len(part), part))
             offset += len(part)
+        if len(items) >= 2 and (tail := self.list_tail.search(items[-1].text)) and tail.start() > 0:
+            last = items[-1]  # "the BMC and conservative arms": the groups are "BMC" and "conservative"
+            items[-1] = Span(last.start, last.start + tail.start(), last.text[:tail.start()])
         return items if len(items) >= 2 else None
 
-    def listed_arms(self, text: str, start: int, end: int) -> tuple[int, list[Span]] | None:
-        """The groups of a "respectively" list in ``text[start:end]``: where the list starts,
-        and its items in order ("in the low-dose, high-dose and placebo arms, respectively")."""
+    def listed_arms(self, text: str, start: int, end: int) -> list[tuple[int, int, list[Span]]]:
+        """The group lists a "respectively" in ``text[start:end]`` may refer to, with where the
+        values they give groups to lie: before a list that ends at "respectively" ("… in the
+        low-dose, high-dose and placebo arms, respectively"), or between an earlier list and
+        the marker ("the ODI in the BMC and conservative arms was 22.9 and 33.9, respectively";
+        the nearest such list first)."""
+        out = []
         for marker in self.respectively.finditer(text, start, end):
             m = self.arm_list.search(text, start, marker.start())
             items = self._items(m, 0) if m else None
             if items:
-                return m.start("list"), items
-        return None
+                out.append((start, m.start("list"), items))
+                continue
+            within = [(m.end(), marker.start(), items) for m in self.arm_list_within.finditer(text, start, marker.start())
+                      if (items := self._items(m, 0))]
+            out.extend(within[::-1])
+        return out
 
     def label_before(self, text: str, start: int, end: int, sentence_start: int) -> Span | None:
         """The group a bracketed value belongs to: "hyaluronan alone (n = 30)" -> "hyaluronan
