@@ -252,3 +252,12 @@ def test_a_table_row_flattened_into_a_line_links_to_its_label(pipeline):
     found = dict(_links(pipeline, text))
     assert found["38.8 ± 19.7"].get("arm") == "Low dose"
     assert found["47.3 ± 22.6"].get("arm") == "Vehicle"
+
+
+@pytest.mark.parametrize("text, value, time", [
+    ("At 24 months, which was their final visit, the ODI was 19.5 ± 10.3.", "19.5 ± 10.3", "At 24 months"),
+    ("The ODI improved from 46.0 ± 11.2 to 21.3 ± 12.5 at the final, 24-month visit.", "46.0 ± 11.2 to 21.3 ± 12.5",
+     "24-month visit"),
+])
+def test_a_vague_time_gives_way_to_the_dated_one_it_stands_beside(pipeline, text, value, time):
+    assert dict(_links(pipeline, text))[value].get("timepoint") == time

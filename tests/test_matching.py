@@ -6,7 +6,7 @@ duplicates. Ours matches lists one-to-one, so two identical gold spans need two 
 
 import pytest
 
-from textmine.evaluation.matching import Counts, Item, counts_by_label, match, micro, numbers_close, same_values
+from textmine.evaluation.matching import Counts, Item, counts_by_label, link_agreement, match, micro, numbers_close, same_values
 
 LABELS = ("sample_size", "dose", "score", "follow_up")
 
@@ -114,3 +114,22 @@ def test_eval_reports_which_value_key_differs_on_span_matches():
     assert differing_keys(gold, Item("dose", 0, 6, {"value": 2.0, "unit": "mL", "per": None})) == ["per"]
     assert differing_keys(gold, Item("dose", 0, 6, {"value": 2.01, "unit": "mL", "per": "disc"})) == []
     assert differing_keys(Item("sample_size", 0, 2, {"value": 26}), Item("sample_size", 0, 2, {"value": 25})) == ["value"]
+
+
+def _linked(role, text, start, id=None):
+    return Item("score", 0, 4, {}, links=({"role": role, "text": text, "start": start, "end": start + len(text), "id": id},))
+
+
+@pytest.mark.parametrize("gold, pred, agree, by_place", [
+    (_linked("measure", "DHI", 10), _linked("measure", "DHI", 10), True, True),  # the same place
+    (_linked("measure", "DHI", 10), _linked("measure", "DHI", 200), True, False),  # the same words elsewhere
+    (_linked("timepoint", "Baseline", 10), _linked("timepoint", "baseline", 90), True, False),  # case aside
+    (_linked("arm", "PBS", 10), _linked("arm", "PBS group", 90), False, False),  # other words
+    (_linked("measure", "Oswestry", 10, "X1"), _linked("measure", "ODI", 90, "X1"), True, True),  # the same id
+    (_linked("arm", "sham", 10), Item("score", 0, 4, {}), False, False),  # no link predicted
+])
+def test_a_link_agrees_by_id_place_or_words(gold, pred, agree, by_place):
+    role = gold.links[0]["role"]
+    assert link_agreement(gold, pred, role) is agree
+    assert link_agreement(gold, pred, role, by_place=True) is by_place
+    assert link_agreement(Item("score", 0, 4, {}), pred, role) is None  # gold has no such link: not counted

@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         for f, c in [*per_field.items(), ("micro", micro(per_field.values()))]:
             print(f"{who:18} {f:12} {c.tp:5} {c.fp:5} {c.fn:5} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f}")
     if with_links:
-        print("\nlinks: agreement with the gold link (overlapping text), over value-matched mentions whose gold span has the role")
+        print("\nlinks: agreement with the gold link (same id, overlapping span or the same words), over value-matched mentions whose gold span has the role")
         print(f"{'role':14} {'second annotator':>22} {'textmine':>22}")
         for role in LINK_ROLES_MEASURED:
             cells = []

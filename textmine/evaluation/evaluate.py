@@ -44,6 +44,7 @@ class Report:
     by_rule: dict[str, Counter] = field(default_factory=dict)
     fields: tuple[str, ...] = FIELDS
     mismatched_keys: dict[str, Counter] = field(default_factory=dict)  # field -> value key -> span-matched pairs that differ on it
+    links_by_place: dict[str, Counts] = field(default_factory=dict)  # the same, agreeing by id or span only
 
     def micro(self, mode: str) -> Counts:
         return micro(self.counts[mode][f] for f in self.fields)
@@ -59,7 +60,8 @@ class Report:
             "fields": {f: {mode: self.counts[mode][f].as_dict() for mode in MODES} for f in self.fields},
             "micro": {mode: self.micro(mode).as_dict() for mode in MODES},
             "links": {role: {"correct": c.tp, "total": c.tp + c.fn,
-                             "accuracy": round(c.tp / (c.tp + c.fn), 4) if c.tp + c.fn else None}
+                             "accuracy": round(c.tp / (c.tp + c.fn), 4) if c.tp + c.fn else None,
+                             "correct_by_place": self.links_by_place[role].tp if role in self.links_by_place else None}
                       for role, c in self.links.items()},
             "by_rule": {rule: dict(c) for rule, c in sorted(self.by_rule.items())},
             "mismatched_keys": {f: dict(c) for f, c in self.mismatched_keys.items()},
@@ -73,6 +75,7 @@ def evaluate(docs: Sequence[GoldDoc], pipeline: Pipeline, split: str = "all", fi
     chosen = [d for d in docs if split == "all" or d.split == split]
     counts = {mode: {f: Counts() for f in fields} for mode in MODES}
     links = {role: Counts() for role in LINK_ROLES_MEASURED}
+    by_place = {role: Counts() for role in LINK_ROLES_MEASURED}
     errors: list[ErrorCase] = []
     by_rule: dict[str, Counter] = {}
     mismatched = {f: Counter() for f in fields}
@@ -102,12 +105,14 @@ def evaluate(docs: Sequence[GoldDoc], pipeline: Pipeline, split: str = "all", fi
                     agree = link_agreement(gi, pi, role)
                     if agree is not None:
                         links[role].add(Counts(tp=int(agree), fn=int(not agree)))
+                        placed = link_agreement(gi, pi, role, by_place=True)
+                        by_place[role].add(Counts(tp=int(placed), fn=int(not placed)))
             for pi in value_match.false_positives:
                 by_rule.setdefault(pi.rule or "?", Counter())["fp"] += 1
                 errors.append(_error("FP", document.text, pi, _closest(pi, g)))
             for gi in value_match.false_negatives:
                 errors.append(_error("FN", document.text, gi, _closest(gi, p)))
-    return Report(split, done, skipped, counts, links, errors, by_rule, tuple(fields), mismatched)
+    return Report(split, done, skipped, counts, links, errors, by_rule, tuple(fields), mismatched, by_place)
 
 
 def _closest(item: Item, others: list[Item]) -> str:

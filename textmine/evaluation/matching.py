@@ -17,6 +17,8 @@ item and each prediction is used at most once, the largest overlaps first.
 
 from __future__ import annotations
 
+import regex
+
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -160,14 +162,22 @@ def micro(counts: Iterable[Counts]) -> Counts:
     return total
 
 
-def link_agreement(gold: Item, pred: Item, role: str) -> bool | None:
+def link_agreement(gold: Item, pred: Item, role: str, by_place: bool = False) -> bool | None:
     """Whether the prediction links ``role`` to what gold links it to (``None``: gold has no such link).
 
-    Agreement is the same ontology id, or overlapping link spans.
+    Agreement is the same ontology id, overlapping link spans, or the same words: "DHI" in a
+    table's header names the same measure as "DHI" in its caption, and "baseline" the same time
+    as "Baseline" (within one document). ``by_place`` drops the last: only id or span count.
     """
     wanted = [link for link in gold.links if link.get("role") == role]
     if not wanted:
         return None
     got = [link for link in pred.links if link.get("role") == role]
     return any((w.get("id") and w.get("id") == g.get("id")) or min(w["end"], g["end"]) > max(w["start"], g["start"])
+               or (not by_place and _words(w.get("text", "")) and _words(w.get("text", "")) == _words(g.get("text", "")))
                for w in wanted for g in got)
+
+
+def _words(text: str) -> str:
+    """A link's text compared by its words: case, spacing and punctuation aside."""
+    return " ".join(regex.findall(r"[\p{L}\p{N}]+", text.casefold()))

@@ -20,11 +20,14 @@ def render_table(report: Report, errors: bool = False, by_rule: bool = False) ->
     for name, s, v in rows:
         out.write(f"{name:<12} {'':>3}  {s.tp:>8} {s.fp:>4} {s.fn:>4} {s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}"
                   f"   {v.tp:>9} {v.fp:>4} {v.fn:>4} {v.precision:>6.3f} {v.recall:>6.3f} {v.f1:>6.3f}\n")
-    out.write("\nlinks over value-matched mentions (correct / gold links):\n")
+    out.write("\nlinks over value-matched mentions (correct / gold links; correct = same id, overlapping span or\n"
+              "the same words; 'by place' counts only id or span):\n")
     for role, c in report.links.items():
         total = c.tp + c.fn
         acc = f"{c.tp / total:.3f}" if total else "  n/a"
-        out.write(f"  {role:<10} {acc}  ({c.tp}/{total})\n")
+        placed = report.links_by_place.get(role)
+        where = f"   by place {placed.tp / total:.3f}" if placed is not None and total else ""
+        out.write(f"  {role:<12} {acc}  ({c.tp}/{total}){where}\n")
     if any(report.mismatched_keys.values()):
         out.write("\nspan matches with other values, by the key that differs:\n")
         for f, c in report.mismatched_keys.items():

@@ -32,6 +32,7 @@ AFTER_BONUS = 12  # "VAS fell to 21.9 at 36 months": a timepoint right after its
 MEASURE_BLOCKS_BACK = 3  # blocks above a value searched for its measure's name (a table's title, a heading)
 ARM_CLAUSE_PENALTY = 60  # "cohort 1 (n = 3) received 1 × 10^6 cells/kg, cohort 2 (n = 6) …": a group across a comma is further
 TIMEPOINT_CLAUSE_PENALTY = 40  # "at month 3 … 3.82 in group A, and at month 6 it was 2.80": the clause's own time
+APPOSITION = regex.compile(r"[\s,:()–-]*(?:(?:which|that)\s+(?:was|were|is)\s+)?(?:the|their|its)?\s*", regex.I)
 STARTING = regex.compile(r"baseline|\bbase\b|\bBL\b|\bpre|before|entry|inclusion|screening", regex.I)  # a first measurement's time
 # a line that is a table row: a label of one to four words, then only numbers up to the value
 ROW_LINE = regex.compile(r"\s*(?P<label>\p{L}[\p{L}\p{N}+\-]*(?:[ /]\p{L}[\p{L}\p{N}+\-]*){0,3})(?:\s+[\d.,±()\[\]%–−-]+)*\s+$")
@@ -147,6 +148,10 @@ class Linker:
             if later:  # "from 7.2 to 3.1": the value is the later measurement's, not the baseline's
                 spans = [t for t in spans if not STARTING.search(t.text)]
             found = nearest(spans, c.start, c.end, AFTER_BONUS, text=text, clause_penalty=TIMEPOINT_CLAUSE_PENALTY)
+            if found is not None and not regex.search(r"\d", found.text):
+                # "at 24 months, which was their final visit" / "at the final, 24-month visit": the dated one
+                found = next((t for t in spans if regex.search(r"\d", t.text) and APPOSITION.fullmatch(
+                    text, min(t.end, found.end), max(t.start, found.start))), found)
             if found is None and block is not None:
                 earlier = [t for t in self.roles.timepoints(text, block.start, sentence[0])
                            if not (later and STARTING.search(t.text))]
