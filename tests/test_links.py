@@ -261,3 +261,18 @@ def test_a_table_row_flattened_into_a_line_links_to_its_label(pipeline):
 ])
 def test_a_vague_time_gives_way_to_the_dated_one_it_stands_beside(pipeline, text, value, time):
     assert dict(_links(pipeline, text))[value].get("timepoint") == time
+
+
+def test_a_count_in_a_table_takes_the_time_of_its_row(pipeline):
+    text = ("Table 3. Rats killed per harvest.\n\n| Harvest | EV, n | Vehicle, n |\n|---|---|---|\n"
+            "| Week 2 | 4 | 3 |\n| Week 8 | 4 | 4 |\n")
+    found = [links for value, links in _links(pipeline, text) if value == "3"]
+    assert found and found[0].get("timepoint") == "Week 2" and found[0].get("arm") == "Vehicle, n"
+
+
+@pytest.mark.parametrize("text, value, time", [
+    ("Sixteen weeks after injection, DHI was 85.7 ± 4.6% in the high-dose arm.", "85.7 ± 4.6%", "Sixteen weeks after injection"),
+    ("The ODI fell to 27.1 ± 11.0, from baselines of 48.2 ± 9.4.", "48.2 ± 9.4", "baselines"),
+])
+def test_times_written_in_words(pipeline, text, value, time):
+    assert dict(_links(pipeline, text))[value].get("timepoint") == time

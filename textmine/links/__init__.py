@@ -78,6 +78,10 @@ class Linker:
             timepoint = self._timepoint(document, c, sentence, block, place)
             if timepoint is not None:
                 out.append(Link("timepoint", timepoint.text, timepoint.start, timepoint.end))
+        elif c.field == "sample_size" and place is not None:  # "| Week 2 | 3 | 3 |": how many at that harvest
+            timepoint = self._in_table(place, self.roles.timepoints, text)
+            if timepoint is not None:
+                out.append(Link("timepoint", timepoint.text, timepoint.start, timepoint.end))
         if c.field in ("score", "dose", "sample_size") or (c.field == "follow_up" and place is not None):
             arm = self._arm(text, c, sentence, place, finder, peers)
             if arm is not None:
