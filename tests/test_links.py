@@ -276,3 +276,35 @@ def test_a_count_in_a_table_takes_the_time_of_its_row(pipeline):
 ])
 def test_times_written_in_words(pipeline, text, value, time):
     assert dict(_links(pipeline, text))[value].get("timepoint") == time
+
+
+@pytest.mark.parametrize("text, value, study", [
+    ("Karppinen and colleagues compared periradicular steroid with saline. They enrolled 160 consecutive patients, "
+     "and the steroid gave more relief at 2 weeks.", "160 consecutive patients", "Karppinen and colleagues"),
+    ("The trial of Yoon et al. (2021) followed its cohort for three years. It enrolled 46 patients.", "46 patients",
+     "Yoon et al. (2021)"),
+])
+def test_a_count_no_group_names_belongs_to_the_study_the_review_discusses(pipeline, text, value, study):
+    assert dict(_links(pipeline, text))[value].get("arm") == study
+
+
+@pytest.mark.parametrize("text, value, time", [
+    ("At the ﬁnal visit the ODI was 22.4 ± 9.0.", "22.4 ± 9.0", "At the ﬁnal visit"),  # a PDF's ligature
+    ("Two and a half years later the NRS was 2.1 ± 1.6.", "2.1 ± 1.6", "Two and a half years"),
+    ("By the sixth week the DHI had fallen to 70.8 ± 6.4%.", "70.8 ± 6.4%", "the sixth week"),
+    ("At death the disc height index was 64.3 ± 5.1%.", "64.3 ± 5.1%", "At death"),
+    ("At the end point the DHI was 83.7 ± 6.2%.", "83.7 ± 6.2%", "At the end point"),
+])
+def test_more_ways_a_time_is_written(pipeline, text, value, time):
+    assert dict(_links(pipeline, text))[value].get("timepoint") == time
+
+
+def test_a_vague_time_in_a_header_gives_way_to_a_dated_one():
+    from textmine.links import Linker
+    from textmine.links.roles import RoleFinder, table_place
+    doc = parse_text("| Outcome | Final visit |\n|---|---|\n| VAS at 24 months | 3.1 ± 1.2 |\n", "<t>", "markdown")
+    block = doc.blocks[0]
+    offset = doc.text.index("3.1")
+    linker = Linker(normalise=False)
+    found = linker._in_table(table_place(block, offset), RoleFinder().timepoints, doc.text)
+    assert found.text == "at 24 months"  # the row header's, not the column's "Final visit"

@@ -36,6 +36,7 @@ APPOSITION = regex.compile(r"[\s,:()–-]*(?:(?:which|that)\s+(?:was|were|is)\s+
 STARTING = regex.compile(r"baseline|\bbase\b|\bBL\b|\bpre|before|entry|inclusion|screening", regex.I)  # a first measurement's time
 # a line that is a table row: a label of one to four words, then only numbers up to the value
 ROW_LINE = regex.compile(r"\s*(?P<label>\p{L}[\p{L}\p{N}+\-]*(?:[ /]\p{L}[\p{L}\p{N}+\-]*){0,3})(?:\s+[\d.,±()\[\]%–−-]+)*\s+$")
+ROW_LINE_MAX = 300
 GROUP_WORD = regex.compile(r"\b(?:groups?|arms?|cohorts?|subgroups?|dose|levels?)\b", regex.I)
 HUMANS = "MESH:D006801"
 POPULATION_REACH = 40  # "26 patients", "n = 26 rats with …": the population follows its count closely
@@ -83,7 +84,7 @@ class Linker:
             if timepoint is not None:
                 out.append(Link("timepoint", timepoint.text, timepoint.start, timepoint.end))
         if c.field in ("score", "dose", "sample_size") or (c.field == "follow_up" and place is not None):
-            arm = self._arm(text, c, sentence, place, finder, peers)
+            arm = self._arm(text, c, sentence, place, finder, peers, block)
             if arm is not None:
                 out.append(self._link("arm", arm, entities, entity_starts))
         if c.field == "dose":
@@ -168,13 +169,16 @@ class Linker:
         return found
 
     def _in_table(self, place: TablePlace, find, text: str) -> Span | None:
-        for cell in (place.column_header, *place.row_labels, place.row_header):
-            if cell is not None and (hit := find(text, cell.start, cell.end)):
-                return hit[0]
-        return None
+        """The first of the value's header cells (column, row labels, row) that holds a time; a
+        vague one ("Entry", "final") gives way to a dated one in another header."""
+        hits = [hit[0] for cell in (place.column_header, *place.row_labels, place.row_header)
+                if cell is not None and (hit := find(text, cell.start, cell.end))]
+        if hits and not regex.search(r"\d", hits[0].text) and not STARTING.search(hits[0].text):
+            return next((h for h in hits if regex.search(r"\d", h.text)), hits[0])
+        return hits[0] if hits else None
 
     def _arm(self, text: str, c: Candidate, sentence: tuple[int, int], place: TablePlace | None,
-             finder: MeasureFinder, peers: Sequence[Candidate]) -> Span | None:
+             finder: MeasureFinder, peers: Sequence[Candidate], block: Block | None = None) -> Span | None:
         """Which group the value belongs to: in a table, the row or column header (or the value's
         own cell) that names one; in prose, its place in a "respectively" list of groups, the
         phrase before its bracket ("hyaluronan alone (n = 30)"), else the nearest group phrase
@@ -218,15 +222,24 @@ class Linker:
             subject = [a for a in groups or arms if a.end <= c.start and not CLAUSE_BREAK.search(text, a.end, c.start)]
             if subject:
                 return subject[-1]
-        return nearest(groups or arms, c.start, c.end, text=text, clause_penalty=ARM_CLAUSE_PENALTY, breaks=CLAUSE_BREAK)
+        found = nearest(groups or arms, c.start, c.end, text=text, clause_penalty=ARM_CLAUSE_PENALTY, breaks=CLAUSE_BREAK)
+        if block is not None and (found is None or (c.field == "sample_size" and not _next_to(text, found, c))):
+            # a review's paragraph: a count that no group names is the whole study's
+            studies = self._sentence("studies", text, (block.start, block.end), self.roles.studies)
+            k = bisect.bisect_right([s.end for s in studies], c.start)
+            if k:
+                return studies[k - 1]
+        return found
 
     def _row_label(self, text: str, c: Candidate, finder: MeasureFinder) -> Span | None:
         """A table row flattened into a line (a PDF's text, a pasted table): "Vehicle 28 70.1 ±
         12.8 45.0 ± 21.4" -> "Vehicle" for every value after the label."""
-        line_start = text.rfind("\n", 0, c.start) + 1
+        line_start = text.rfind("\n", max(0, c.start - ROW_LINE_MAX), c.start) + 1
+        line_end = text.find("\n", c.end, c.end + ROW_LINE_MAX)
+        line_end = min(len(text), c.end + ROW_LINE_MAX) if line_end < 0 else line_end
+        if (line_start == 0 and c.start > ROW_LINE_MAX) or line_end - line_start >= ROW_LINE_MAX:
+            return None  # a long line is prose, not a table's row
         m = ROW_LINE.match(text, line_start, c.start)
-        line_end = text.find("\n", c.end)
-        line_end = len(text) if line_end < 0 else line_end
         if m is None or not m.group("label")[0].isupper() or line_end - c.end > 200 \
                 or not regex.search(r"\d", text[m.end("label"):c.start] + text[c.end:line_end]) \
                 or not regex.fullmatch(r"[\d.,±()\[\]%–−\s-]*", text[c.end:line_end]):
@@ -328,6 +341,12 @@ def _in_order(c: Candidate, values: list[Candidate], items: list[Span]) -> Span 
         if v is c:
             return items[i % k]
     return None
+
+
+def _next_to(text: str, span: Span, c: Candidate) -> bool:
+    """Whether a phrase stands right by a value, in its clause ("in the saline group, 12 …")."""
+    gap = (span.end, c.start) if span.end <= c.start else (c.end, span.start)
+    return gap[1] - gap[0] <= 25 and not CLAUSE_BREAK.search(text, *gap)
 
 
 def _between(entities: list[Entity], starts: list[int], start: int, end: int) -> list[Entity]:

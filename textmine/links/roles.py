@@ -50,6 +50,7 @@ class RoleFinder:
         self.after = regex.compile(data["label_after"], regex.I)
         self.population_noun = regex.compile(r"(?:" + data["population_nouns"] + r"|patient|animal|rat|rabbit|dog|goat|pig)",
                                              regex.I)
+        self.study_mention = regex.compile(r"(?<![\w-])(?:" + data["study_mention"] + r")", regex.V1)
         self.study = regex.compile(r"\s*(?:" + data["study_label"] + r")\s*", regex.I)
         self.after_count = regex.compile(data["label_after_count"], regex.I)
         self.dose_object = regex.compile(data["dose_object"], regex.I)
@@ -78,6 +79,10 @@ class RoleFinder:
             out.append(Span(m.start(), m.end(), m.group()))
         return out
 
+
+    def studies(self, text: str, start: int, end: int) -> list[Span]:
+        """The studies a review's paragraph names: "Karppinen and colleagues", "Yoon et al. (2021)"."""
+        return [Span(m.start(), m.end(), m.group()) for m in self.study_mention.finditer(text, start, end)]
 
     def is_study(self, cell: Cell | None, text: str) -> bool:
         """Whether a row header names a study ("Kettunen 2017", "Present trial")."""
