@@ -240,13 +240,14 @@ class Linker:
         if (line_start == 0 and c.start > ROW_LINE_MAX) or line_end - line_start >= ROW_LINE_MAX:
             return None  # a long line is prose, not a table's row
         m = ROW_LINE.match(text, line_start, c.start)
-        if m is None or not m.group("label")[0].isupper() or line_end - c.end > 200 \
+        if m is None or not m.group("label")[0].isupper() \
                 or not regex.search(r"\d", text[m.end("label"):c.start] + text[c.end:line_end]) \
                 or not regex.fullmatch(r"[\d.,±()\[\]%–−\s-]*", text[c.end:line_end]):
             return None  # one to several values, and nothing but values after it
         a, b = m.span("label")
-        if any(w.lower() in self.roles.boundary_words for w in m.group("label").split()) or finder.find(text, a, b) or self.roles.timepoints(text, a, b) \
-                or all(w.lower() in self.roles.label_words for w in regex.findall(r"\p{L}+", m.group("label"))):
+        words = m.group("label").split()
+        if any(w.lower() in self.roles.boundary_words for w in words) or finder.find(text, a, b) \
+                or self.roles.timepoints(text, a, b) or all(w.lower() in self.roles.label_words for w in words):
             return None
         return Span(a, b, m.group("label"))
 
@@ -286,7 +287,7 @@ class Linker:
             if c.field != "dose" and header is not None:
                 taken = [(m.start, m.end) for m in finder.find(text, header.start, header.end)]
                 taken += [(i.start, i.end) for i in self.roles.header_items(text, header) or ()]
-                if self.roles.names_arm(text, header, taken, population=False):
+                if self.roles.names_arm(text, header, taken):
                     return Span(header.start, header.end, header.text)
             return Span(place.row_header.start, place.row_header.end, place.row_header.text)
         codes = place.corner is not None and bool(GROUP_WORD.search(place.corner.text))
@@ -295,7 +296,7 @@ class Linker:
             if cell is None:
                 continue
             taken = [(m.start, m.end) for m in finder.find(text, cell.start, cell.end)] + [(c.start, c.end)]
-            if self.roles.names_arm(text, cell, taken, codes=codes and cell is place.row_header, population=False):
+            if self.roles.names_arm(text, cell, taken, codes=codes and cell is place.row_header):
                 return Span(cell.start, cell.end, cell.text)
         return None
 

@@ -88,12 +88,12 @@ class RoleFinder:
         """Whether a row header names a study ("Kettunen 2017", "Present trial")."""
         return cell is not None and self.study.fullmatch(text, cell.start, cell.end) is not None
 
-    def names_arm(self, text: str, cell: Cell, taken: list[tuple[int, int]], codes: bool = False,
-                  population: bool = True) -> bool:
+    def names_arm(self, text: str, cell: Cell, taken: list[tuple[int, int]], codes: bool = False) -> bool:
         """Whether a table header cell names a group: a word of two or more letters (with
         ``codes``, also a letter code such as "A" or "C1", for a column headed "Group") is left
-        once ``taken`` (measure names, the value itself), timepoints, numbers and the table's
-        label words are removed; a study's name ("Kettunen 2017") is no group."""
+        once ``taken`` (measure names, the value itself), timepoints, numbers, the table's label
+        words and species or population nouns ("Rats", "Patients") are removed; a study's name
+        ("Kettunen 2017") is no group."""
         if self.study.fullmatch(text, cell.start, cell.end):
             return False
         spans = taken + [(t.start, t.end) for t in self.timepoints(text, cell.start, cell.end)]
@@ -102,7 +102,7 @@ class RoleFinder:
             if any(s <= a and b <= e for s, e in spans):
                 continue
             word = m.group().lower().strip("-")
-            if word in self.label_words or (not population and self.population_noun.fullmatch(word)):
+            if word in self.label_words or self.population_noun.fullmatch(word):
                 continue
             # a group's code: "C1 (n = 6)" under "Cohort", or the whole header ("A", "P2")
             whole = m.group() == text[cell.start:cell.end].strip()
@@ -112,7 +112,7 @@ class RoleFinder:
 
     def label_in_brackets(self, text: str, end: int, limit: int) -> Span | None:
         """The group named in brackets right after a value: "JOA 13.9 → 25.4 (cells)"."""
-        m = regex.match(r"\s*\((?P<label>\p{L}[\p{L}\p{N} +\-]*?)\s*\)", text[end:limit])
+        m = regex.match(r"\s*\((?P<label>\p{L}[\p{L}\p{N} +\-]*?)\s*\)", text[end:min(limit, end + 60)])
         if m is None or len(m.group("label").split()) > 4:
             return None
         a, b = end + m.start("label"), end + m.end("label")
