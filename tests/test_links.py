@@ -308,3 +308,13 @@ def test_a_vague_time_in_a_header_gives_way_to_a_dated_one():
     linker = Linker(normalise=False)
     found = linker._in_table(table_place(block, offset), RoleFinder().timepoints, doc.text)
     assert found.text == "at 24 months"  # the row header's, not the column's "Final visit"
+
+
+@pytest.mark.parametrize("text, arms", [
+    ("The RMDQ target was reached in 22 of 44 PRP recipients and in 24 of 45 controls.",
+     {"44 PRP recipients": "PRP recipients", "45 controls": "controls"}),
+    ("At 12 weeks (n = 2 per group), the DHI of the treated discs was 90.1 ± 5.0%.", {"90.1 ± 5.0%": None}),  # "2 per group" is no group
+])
+def test_a_count_that_is_its_group(pipeline, text, arms):
+    found = {value: links.get("arm") for value, links in _links(pipeline, text)}
+    assert {value: found.get(value) for value in arms} == arms

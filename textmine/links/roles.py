@@ -194,6 +194,8 @@ class RoleFinder:
             regex.match(r".*?\d[\d,.]*\s+", value)
         if head is None:
             return None
+        if (alone := regex.fullmatch(r"(controls?)\s*", value[head.end():], regex.I)) is not None:
+            return Span(start + head.end(), start + head.end() + len(alone.group(1)), alone.group(1))  # "45 controls"
         m = self.named_count.match(value, head.end())
         if m is None or m.start("label") != head.end():
             return None
