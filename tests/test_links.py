@@ -318,3 +318,14 @@ def test_a_vague_time_in_a_header_gives_way_to_a_dated_one():
 def test_a_count_that_is_its_group(pipeline, text, arms):
     found = {value: links.get("arm") for value, links in _links(pipeline, text)}
     assert {value: found.get(value) for value in arms} == arms
+
+
+@pytest.mark.parametrize("text, value, time", [
+    ("Of the 23 treated patients, 22 were assessed at week 12 and 20 at week 52.", "22 were assessed", "at week 12"),
+    ("At 12 months, 602 patients were analysed.", "602 patients", "At 12 months"),
+    ("| Outcome | Baseline (n = 56) | 6 months (n = 53) |\n|---|---|---|\n| VAS | 71.8 ± 11.6 | 42.5 ± 19.3 |\n",
+     "n = 53", "6 months"),
+    ("By 6 months the 23 patients enrolled in 2019 had all been injected.", "23 patients", None),  # not assessed then
+])
+def test_a_count_takes_the_time_it_was_assessed_at(pipeline, text, value, time):
+    assert dict(_links(pipeline, text))[value].get("timepoint") == time

@@ -37,6 +37,9 @@ STARTING = regex.compile(r"baseline|\bbase\b|\bBL\b|\bpre|before|entry|inclusion
 # a line that is a table row: a label of one to four words, then only numbers up to the value
 ROW_LINE = regex.compile(r"\s*(?P<label>\p{L}[\p{L}\p{N}+\-]*(?:[ /]\p{L}[\p{L}\p{N}+\-]*){0,3})(?:\s+[\d.,±()\[\]%–−-]+)*\s+$")
 ROW_LINE_MAX = 300
+# a count taken at a time: "22 were assessed at week 12", "53 attended the 6-month visit"
+ASSESSED = regex.compile(r"\b(?:assessed|analy[sz]ed|attended|completed|evaluated|examined|seen|available|reviewed|"
+                         r"killed|sacrificed|euthanised|euthanized|harvested|followed|remained|returned|re-?examined)\b", regex.I)
 GROUP_WORD = regex.compile(r"\b(?:groups?|arms?|cohorts?|subgroups?|dose|levels?)\b", regex.I)
 HUMANS = "MESH:D006801"
 POPULATION_REACH = 40  # "26 patients", "n = 26 rats with …": the population follows its count closely
@@ -79,8 +82,8 @@ class Linker:
             timepoint = self._timepoint(document, c, sentence, block, place)
             if timepoint is not None:
                 out.append(Link("timepoint", timepoint.text, timepoint.start, timepoint.end))
-        elif c.field == "sample_size" and place is not None:  # "| Week 2 | 3 | 3 |": how many at that harvest
-            timepoint = self._in_table(place, self.roles.timepoints, text)
+        elif c.field == "sample_size":  # "| Week 2 | 3 | 3 |", "22 were assessed at week 12": how many, when
+            timepoint = self._count_time(text, c, sentence, place)
             if timepoint is not None:
                 out.append(Link("timepoint", timepoint.text, timepoint.start, timepoint.end))
         if c.field in ("score", "dose", "sample_size") or (c.field == "follow_up" and place is not None):
@@ -168,10 +171,26 @@ class Linker:
                     return hit[-1]
         return found
 
+    def _count_time(self, text: str, c: Candidate, sentence: tuple[int, int], place: TablePlace | None) -> Span | None:
+        """When a count was taken: its table's time ("Baseline (n = 56)", "| Week 2 | 3 |"), or in
+        prose the time of its own clause when the clause says it was assessed then ("22 were
+        assessed at week 12", "At 12 months, 602 patients were analysed")."""
+        if place is not None:
+            return self._in_table(place, self.roles.timepoints, text)
+        clause = (max([sentence[0], *(m.end() for m in CLAUSE_BREAK.finditer(text, max(sentence[0], c.start - 80), c.start))]),
+                  min([sentence[1], *(m.start() for m in CLAUSE_BREAK.finditer(text, c.end, min(sentence[1], c.end + 80)))][:2]))
+        if not ASSESSED.search(text, *clause):
+            return None
+        spans = [t for t in self._sentence("timepoints", text, sentence, self.roles.timepoints)
+                 if max(clause[0] - 30, sentence[0]) <= t.start and t.end <= clause[1]]
+        return nearest(spans, c.start, c.end, AFTER_BONUS, text=text, clause_penalty=TIMEPOINT_CLAUSE_PENALTY)
+
     def _in_table(self, place: TablePlace, find, text: str) -> Span | None:
-        """The first of the value's header cells (column, row labels, row) that holds a time; a
-        vague one ("Entry", "final") gives way to a dated one in another header."""
-        hits = [hit[0] for cell in (place.column_header, *place.row_labels, place.row_header)
+        """The first of the value's header cells (column, row labels, row; for a value in a
+        header, its own cell) that holds a time; a vague one ("Entry", "final") gives way to a
+        dated one in another header."""
+        own = place.cell if place.column_header is None and place.row_header is None else None  # "Baseline (n = 56)"
+        hits = [hit[0] for cell in (place.column_header, *place.row_labels, place.row_header, own)
                 if cell is not None and (hit := find(text, cell.start, cell.end))]
         if hits and not regex.search(r"\d", hits[0].text) and not STARTING.search(hits[0].text):
             return next((h for h in hits if regex.search(r"\d", h.text)), hits[0])
