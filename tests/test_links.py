@@ -329,3 +329,10 @@ def test_a_count_that_is_its_group(pipeline, text, arms):
 ])
 def test_a_count_takes_the_time_it_was_assessed_at(pipeline, text, value, time):
     assert dict(_links(pipeline, text))[value].get("timepoint") == time
+
+
+def test_a_value_after_the_group_that_opens_its_list_segment(pipeline):
+    """Registry results list each group's value in one line, separated by semicolons or bars."""
+    text = "ODI at month 12, mean (SD): Low dose 30.4 (14.2); High dose 25.1 (12.9); Sham 36.8 (15.5)\n"
+    found = {value: links.get("arm") for value, links in _links(pipeline, text)}
+    assert found.get("25.1 (12.9)") == "High dose" and found.get("36.8 (15.5)") == "Sham"

@@ -37,6 +37,7 @@ STARTING = regex.compile(r"baseline|\bbase\b|\bBL\b|\bpre|before|entry|inclusion
 # a line that is a table row: a label of one to four words, then only numbers up to the value
 ROW_LINE = regex.compile(r"\s*(?P<label>\p{L}[\p{L}\p{N}+\-]*(?:[ /]\p{L}[\p{L}\p{N}+\-]*){0,3})(?:\s+[\d.,±()\[\]%–−-]+)*\s+$")
 ROW_LINE_MAX = 300
+SEGMENT_LABEL = regex.compile(r"\s*(?P<label>\p{Lu}[\p{L}\p{N}+\-]*(?: [\p{L}\p{N}+\-]+){0,3})\s+")
 # a count taken at a time: "22 were assessed at week 12", "53 attended the 6-month visit"
 ASSESSED = regex.compile(r"\b(?:assessed|analy[sz]ed|attended|completed|evaluated|examined|seen|available|reviewed|"
                          r"killed|sacrificed|euthanised|euthanized|harvested|followed|remained|returned|re-?examined)\b", regex.I)
@@ -204,7 +205,7 @@ class Linker:
         of its sentence."""
         if place is not None:
             return self._table_arm(text, c, place, finder)
-        if (row := self._row_label(text, c, finder)) is not None:
+        if (row := self._row_label(text, c, finder) or self._segment_label(text, c, finder)) is not None:
             return row
         # "62.4 ± 7.7 (puncture only), 64.0 ± 8.1 (vehicle)": the group in brackets right after the value
         if (own := self.roles.label_in_brackets(text, c.end, sentence[1])) is not None \
@@ -267,6 +268,22 @@ class Linker:
         words = m.group("label").split()
         if any(w.lower() in self.roles.boundary_words for w in words) or finder.find(text, a, b) \
                 or self.roles.timepoints(text, a, b) or all(w.lower() in self.roles.label_words for w in words):
+            return None
+        return Span(a, b, m.group("label"))
+
+    def _segment_label(self, text: str, c: Candidate, finder: MeasureFinder) -> Span | None:
+        """A value right after the group that opens its segment of a list: "Low dose 30.4 (14.2);
+        High dose 25.1 (12.9); Sham 36.8 (15.5)", "BMC 29 | Methylprednisolone 27"."""
+        start = max(text.rfind(d, max(0, c.start - 60), c.start) for d in ";|")
+        if start < 0 or text.find("\n", start, c.start) >= 0:
+            return None
+        m = SEGMENT_LABEL.fullmatch(text, start + 1, c.start)
+        if m is None:
+            return None
+        a, b = m.span("label")
+        words = m.group("label").split()
+        if finder.find(text, a, b) or self.roles.timepoints(text, a, b) \
+                or all(w.lower() in self.roles.label_words for w in words):
             return None
         return Span(a, b, m.group("label"))
 
