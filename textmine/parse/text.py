@@ -4,7 +4,9 @@ Both formats share one reader: paragraphs are separated by blank lines (or, in t
 every line is a paragraph, by line breaks that end a sentence or start a heading), lines
 starting with ``|`` form tables (a ``|---|`` line after the first row marks it as the
 header), so do runs of lines laid out in aligned columns (plain-text tables: cells
-separated by two or more spaces or a tab, the first line the header), ``#`` lines are
+separated by two or more spaces or a tab, the first line the header; one or two header lines
+with fewer cells than the body, as when the corner is empty or a label column has no header,
+have each cell placed over the column it stands above), ``#`` lines are
 headings, and a "References" heading starts the references block, from which nothing is
 extracted.
 """
@@ -72,12 +74,6 @@ def parse_text(text: str, source: str, fmt: str = "text") -> Document:
             flush_paragraph()
             blocks.append(_aligned_table_block(text, lines[i:i + aligned], in_references))
             i += aligned
-            continue
-        if _corner_header(text, lines, i):  # "      NRS base   NRS wk 52" over "Cohort A   7.2 ± 0.9   4.9 ± 2.1"
-            flush_paragraph()
-            body = _aligned_rows(text, lines, i + 1)
-            blocks.append(_aligned_table_block(text, lines[i:i + 1 + body], in_references, corner=True))
-            i += 1 + body
             continue
         if _REFERENCES.match(stripped):
             flush_paragraph()
@@ -221,18 +217,6 @@ def _width(text: str, lines: list[tuple[int, int]], i: int) -> tuple[int, int]:
     return n, i
 
 
-def _corner_header(text: str, lines: list[tuple[int, int]], i: int) -> bool:
-    """Whether line ``i`` is an indented header whose first (corner) cell is empty, over an
-    aligned table of one more column."""
-    start, end = lines[i]
-    line = text[start:end]
-    if i + 1 >= len(lines) or not line[:2].isspace() or not line.strip() or line.strip()[-1] in ".;:!?":
-        return False
-    header = _columns(text, start, end)
-    return len(header) >= MIN_COLUMNS - 1 and _aligned_rows(text, lines, i + 1) >= 1 \
-        and len(_columns(text, *lines[i + 1])) == len(header) + 1
-
-
 def _header_lines(text: str, lines: list[tuple[int, int]], i: int) -> int:
     """How many lines from ``i`` (1 or 2; 0: none) are a header over an aligned table with more
     columns than they have cells, each cell standing over its own column."""
@@ -299,16 +283,11 @@ def _placed_table_block(text: str, lines: list[tuple[int, int]], header: int, in
     return Block("references" if in_references else "table", spans[0][0], lines[-1][1], rows=tuple(rows), row_spans=spans)
 
 
-def _aligned_table_block(text: str, lines: list[tuple[int, int]], in_references: bool, corner: bool = False) -> Block:
-    model = lines[1 if corner and len(lines) > 1 else _width(text, lines, 0)[1]]
+def _aligned_table_block(text: str, lines: list[tuple[int, int]], in_references: bool) -> Block:
+    model = lines[_width(text, lines, 0)[1]]
     columns = _columns(text, *model)
     n, starts = len(columns), tuple(s - model[0] for s, _ in columns)
-    rows = tuple(tuple(Cell(s, e, text[s:e]) for s, e in (_columns(text, start, end) if corner and k == 0
-                                                          else _row_columns(text, start, end, n, starts)))
-                 for k, (start, end) in enumerate(lines))
-    if corner:  # the empty corner cell of the header row
-        first = rows[0][0].start
-        rows = ((Cell(first, first, ""), *rows[0]), *rows[1:])
+    rows = tuple(tuple(Cell(s, e, text[s:e]) for s, e in _row_columns(text, start, end, n, starts)) for start, end in lines)
     spans = tuple((start + len(text[start:end]) - len(text[start:end].lstrip()), end) for start, end in lines)
     kind = "references" if in_references else "table"
     return Block(kind, spans[0][0], lines[-1][1], rows=rows, row_spans=spans)
