@@ -178,6 +178,18 @@ def test_the_entities_command_lists_ids_names_and_counts(tmp_path, capsys):
     ("The RMDQ target was reached in 22 of 44 PRP recipients and in 24 of 45 controls.",
      {"44 PRP recipients": "PRP recipients", "45 controls": "controls"}),
     ("At 12 weeks (n = 2 per group), the DHI of the treated discs was 90.1 ± 5.0%.", {"90.1 ± 5.0%": None}),  # "2 per group" is no group
+    ("A 50% VAS reduction was reached by 12 of the 29 low-dose, 15 of the 30 high-dose and 7 of the 28 saline patients.",
+     {"29 low-dose": "low-dose", "30 high-dose": "high-dose"}),
+    ("Reoperation was needed in 3 of 31 ADCT and 5 of 27 discectomy patients.", {"31 ADCT": "ADCT"}),
+    # a "respectively" whose groups were listed in the sentence before
+    ("Patients were randomised to PRP or saline. Month-6 scores were available for 40 and 38 patients, respectively.",
+     {"40": "PRP", "38 patients": "saline"}),
+    # ... but not where its own sentence lists measures
+    ("Patients were randomised to PRP or saline. In the PRP group, NRS and ODI were 3.1 and 20.4, respectively.",
+     {"3.1": "PRP group", "20.4": "PRP group"}),
+    # a one-word group after a comma or bracket
+    ("Disc height index did not differ (C1 74.2 ± 5.0 %, C2 73.9 ± 6.2 %, C3 75.0 ± 5.8 %).",
+     {"73.9 ± 6.2 %": "C2", "75.0 ± 5.8 %": "C3"}),
 ])
 def test_a_value_in_prose_links_to_its_group(pipeline, text, arms):
     found = {value: links.get("arm") for value, links in _links(pipeline, text)}
@@ -225,6 +237,52 @@ def test_a_table_value_links_to_its_group_by_place(pipeline, text, arms):
     for value, links in _links(pipeline, "Table 1. Groups.\n\n" + text):
         found.setdefault(value, links.get("arm"))  # the first of equal values
     assert {value: found.get(value) for value in arms} == arms
+
+
+@pytest.mark.parametrize("text, arms", [
+    # group names indented over a wide label column name the value columns under them
+    ("Adverse events\n                                    Cells + gel   Gel alone\n"
+     "  Serious adverse events, affected/at risk   1/30 (3.3%)   2/31 (6.5%)\n"
+     "  Other adverse events                       9/30          7/31\n",
+     {"31": "Gel alone"}),
+    # a row label wrapped onto a line of its own stays in the table
+    ("Baseline\n                        Cells + gel   Gel alone   Total\n  Overall Number of Baseline\n"
+     "  Participants            30            31          61\n  ODI, mean (SD)          44.0 (9.9)    45.3 (10.1)  44.7 (10.0)\n",
+     {"44.0 (9.9)": "Cells + gel", "45.3 (10.1)": "Gel alone"}),
+    # a table with no header takes the columns of the table above it
+    ("Flow\n                Cells + gel   Gel alone\n  STARTED       30            31\n  COMPLETED     28            29\n\n"
+     "Outcome 1: ODI at 12 months\n  Overall Number of Participants Analyzed   27   29\n"
+     "  Mean (SD)                                 22.1 (11.0)   29.8 (12.7)\n",
+     {"27": "Cells + gel", "29.8 (12.7)": "Gel alone"}),
+    # a row of one measure: the group after its comma, else the column's
+    ("| | Baseline | Month 12 |\n|---|---|---|\n| ODI, cells | 47.0 ± 9.0 | 25.2 ± 11.0 |\n| ODI, carrier | 46.1 ± 8.7 | 33.0 ± 12.1 |\n",
+     {"25.2 ± 11.0": "cells", "46.1 ± 8.7": "carrier"}),
+    ("| | Low dose | Sham |\n|---|---|---|\n| VAS back pain, mm, mean (SD) | 66.0 (10.1) | 64.8 (11.9) |\n",
+     {"66.0 (10.1)": "Low dose", "64.8 (11.9)": "Sham"}),
+    # a group's code with its count as the row header
+    ("Efficacy at month 12, mean (SD)\n\n                 NRS BL       NRS mo 12\n  C1 (n=4)       6.9 (1.1)    4.4 (2.0)\n  C2 (n=5)       7.0 (0.8)    3.9 (1.8)\n",
+     {"4.4 (2.0)": "C1 (n=4)", "7.0 (0.8)": "C2 (n=5)"}),
+    # a bare number under "Cohort": the group is where the text names it in full
+    ("Cohort 1 received the starting dose and cohort 2 four times as many cells.\n\nTable 2. Pain scores, mean (SD)\n\n"
+     "| Cohort | n | NRS, baseline | NRS, week 26 |\n|---|---|---|---|\n| 1 | 3 | 7.1 (0.9) | 3.9 (1.2) |\n| 2 | 6 | 6.9 (1.0) | 3.1 (1.5) |\n",
+     {"3.9 (1.2)": "Cohort 1", "6": "cohort 2"}),
+])
+def test_registry_and_plain_text_tables_give_each_value_its_group(pipeline, text, arms):
+    found = {}
+    for value, links in _links(pipeline, text):
+        found.setdefault(value, links.get("arm"))
+    assert {value: found.get(value) for value in arms} == arms
+
+
+def test_a_flattened_table_whose_header_counts_its_groups(pipeline):
+    """PDF text of a table: a header line "Outcome Group (n = 38) Group (n = 37) p" over rows of
+    one value per group; the k-th value of a row is the k-th group's."""
+    text = ("Table 2 Back pain and disability, mean ± SD\n"
+            "Outcome Gel implant (n = 40) Conservative care (n = 39) p\n"
+            "VAS back, baseline 7.1 ± 1.2 7.0 ± 1.4 0.61\n"
+            "ODI, 12 months 18.2 ± 10.1 27.5 ± 13.3 0.002\n")
+    found = {value: links.get("arm") for value, links in _links(pipeline, text)}
+    assert found["7.1 ± 1.2"] == "Gel implant" and found["27.5 ± 13.3"] == "Conservative care"
 
 
 def test_a_plain_text_header_over_a_wider_body_names_its_columns(pipeline):
@@ -318,8 +376,26 @@ def test_a_count_takes_the_time_it_was_assessed_at(pipeline, text, value, time):
     assert dict(_links(pipeline, text))[value].get("timepoint") == time
 
 
-def test_a_value_after_the_group_that_opens_its_list_segment(pipeline):
-    """Registry results list each group's value in one line, separated by semicolons or bars."""
-    text = "ODI at month 12, mean (SD): Low dose 30.4 (14.2); High dose 25.1 (12.9); Sham 36.8 (15.5)\n"
-    found = {value: links.get("arm") for value, links in _links(pipeline, text)}
-    assert found.get("25.1 (12.9)") == "High dose" and found.get("36.8 (15.5)") == "Sham"
+@pytest.mark.parametrize("text, arms", [
+    # each group opens its segment of a line, after semicolons or bars, the first at the line's start
+    ("ODI at month 12, mean (SD): Low dose 30.4 (14.2); High dose 25.1 (12.9); Sham 36.8 (15.5)\n",
+     {"25.1 (12.9)": "High dose", "36.8 (15.5)": "Sham"}),
+    ("* DHI at week 8:\n   PRP 88.0 ± 6.1 | PBS 71.5 ± 7.0 | Sham 70.2 ± 5.9\n",
+     {"88.0 ± 6.1": "PRP", "71.5 ± 7.0": "PBS"}),
+    ("Serious adverse events: Low dose 1/20 (5.00%); High dose 2/21 (9.52%); Sham 1/19 (5.26%)\n", {"21": "High dose", "19": "Sham"}),
+    # one value per group after a label, the groups named in the same order by the next line ...
+    ("2. ODI [Time Frame: Month 12]\nOverall Number of Participants Analyzed: 21 / 22 / 19\n"
+     "Mean (Standard Deviation): Low dose 28.0 (12.5); High dose 24.4 (11.9); Sham 35.2 (14.0)\n",
+     {"21": "Low dose", "22": "High dose", "19": "Sham"}),
+    # ... or by a line above that names the columns
+    ("RESULTS (columns: Cells | Carrier | Sham)\n1. VAS back pain at Month 6\n"
+     "Overall Number of Participants Analyzed: 14 | 13 | 12\nMean (Standard Deviation): 33.0 (15.1) | 38.2 (16.0) | 47.5 (18.3)\n",
+     {"13": "Carrier", "12": "Sham"}),
+])
+def test_a_value_in_a_line_of_one_value_per_group(pipeline, text, arms):
+    """Registry results print each group's value in one line; the groups are named beside each
+    value, or once for the line."""
+    found = {}
+    for value, links in _links(pipeline, text):
+        found.setdefault(value, links.get("arm"))
+    assert {value: found.get(value) for value in arms} == arms

@@ -19,11 +19,12 @@ from typing import Sequence
 
 import regex
 
-from textmine.document import Block, Document
+from textmine.document import Block, Cell, Document
 from textmine.extractors.engine import Candidate
 from textmine.extractors.score import MeasureFinder
 from textmine.links.entities import EntityRecognizer, Entity
-from textmine.links.roles import CLAUSE_BREAK, NUMBER_WORD, RoleFinder, Span, TablePlace, nearest, table_place
+from textmine.links.roles import (CLAUSE_BREAK, NUMBER_WORD, RoleFinder, Span, TablePlace, inherited_header, nearest,
+                                 table_place)
 from textmine.mentions import Link
 
 __all__ = ["Linker", "Entity", "EntityRecognizer"]
@@ -35,9 +36,22 @@ TIMEPOINT_CLAUSE_PENALTY = 40  # "at month 3 … 3.82 in group A, and at month 6
 APPOSITION = regex.compile(r"[\s,:()–-]*(?:(?:which|that)\s+(?:was|were|is)\s+)?(?:the|their|its)?\s*", regex.I)
 STARTING = regex.compile(r"baseline|\bbase\b|\bBL\b|\bpre|before|entry|inclusion|screening", regex.I)  # a first measurement's time
 # a line that is a table row: a label of one to four words, then only numbers up to the value
-ROW_LINE = regex.compile(r"\s*(?P<label>\p{L}[\p{L}\p{N}+\-]*(?:[ /]\p{L}[\p{L}\p{N}+\-]*){0,3})(?:\s+[\d.,±()\[\]%–−-]+)*\s+$")
+ROW_LINE = regex.compile(r"\s*(?P<label>\p{L}[\p{L}\p{N}+\-]*(?:[ /]\p{L}[\p{L}\p{N}+\-]*){0,3})(?:\s*\(\s*n\s*=\s*\d+\s*\))?"
+                         r"(?:\s+[\d.,±()\[\]%–−-]+)*\s+$")  # "C1 (n=6)   6.8 (1.0)   4.6 (2.2)"
 ROW_LINE_MAX = 300
-SEGMENT_LABEL = regex.compile(r"\s*(?P<label>\p{Lu}[\p{L}\p{N}+\-]*(?: [\p{L}\p{N}+\-]+){0,3})\s+")
+FLAT_HEADER_REACH = 800  # how far above a flattened table row its header line is looked for
+FLAT_ROW_MAX = 120  # a flattened table's row is a short line
+COUNTED = regex.compile(r"\s*[(\[]\s*[nN]\s*=\s*\d+\s*[)\]]")  # "(n = 38)" after a group's name in a header
+SEGMENT_LABEL = regex.compile(r"\s*(?P<label>\p{Lu}[\p{L}\p{N}+\-]*(?: [\p{L}\p{N}+\-]+){0,3})\s+(?:\d+\s*/\s*)?")  # "Sham 1/20": a denominator too
+# a line of one value per group after its label: "Overall Number of Participants Analyzed: 18 / 19 / 17"
+VALUE_LIST_LINE = regex.compile(r"[^:\n]{1,100}:[ \t]*(?P<values>[^:\n]+)")
+VALUE_SEPARATOR = regex.compile(r"\s*(?:\||\s/\s|;)\s*")
+# a line naming the columns of the lists below it: "RESULTS (columns: Low dose | High dose | Sham)"
+COLUMN_NAMES = regex.compile(r"(?:^|[(:])[ \t]*(?P<names>[^\d|()\n:]{1,40}(?:[ \t]\|[ \t][^\d|()\n:]{1,40})+)[ \t]*\)?[ \t]*$", regex.M)
+COLUMN_NAMES_REACH = 3000
+RESPECTIVELY_REACH = 400  # how far back a "respectively" looks for its groups when its sentence lists none
+SEGMENT_CUT = regex.compile(r"[;|]")
+SEGMENT_STARTS = ";|,("  # "(PO 71.2 ± 6.8 %, AS 70.5 ± 7.0 %, AH 71.9 ± 6.1 %)"
 # a count taken at a time: "22 were assessed at week 12", "53 attended the 6-month visit"
 ASSESSED = regex.compile(r"\b(?:assessed|analy[sz]ed|attended|completed|evaluated|examined|seen|available|reviewed|"
                          r"killed|sacrificed|euthanised|euthanized|harvested|followed|remained|returned|re-?examined)\b", regex.I)
@@ -74,7 +88,11 @@ class Linker:
         order (a "respectively" list of groups is matched to them)."""
         text = document.text
         block = _block_at(document, c.start)
-        place = table_place(block, c.start) if block is not None else None
+        place = None
+        if block is not None and block.kind == "table":
+            header = self._sentence("header", text, (block.start, block.end),
+                                    lambda *_: inherited_header(document.blocks, block))
+            place = table_place(block, c.start, header)
         out: list[Link] = []
         if c.field == "score":
             measure = self._measure(document, c, sentence, finder, block, place)
@@ -205,7 +223,10 @@ class Linker:
         of its sentence."""
         if place is not None:
             return self._table_arm(text, c, place, finder)
-        if (row := self._row_label(text, c, finder) or self._segment_label(text, c, finder)) is not None:
+        if (column := self._flat_column(text, c, peers, block)) is not None:
+            return column
+        if (row := self._row_label(text, c, finder) or self._segment_label(text, c, finder)
+                or self._listed_column(text, c, peers, finder)) is not None:
             return row
         # "62.4 ± 7.7 (puncture only), 64.0 ± 8.1 (vehicle)": the group in brackets right after the value
         if (own := self.roles.label_in_brackets(text, c.end, sentence[1])) is not None \
@@ -216,6 +237,8 @@ class Linker:
         if listed is None and len(peers) >= 2:
             after = self.roles.listed_after(text, peers[-1].end, sentence[1])
             listed = (sentence[0], peers[-1].end, after) if after else None
+        if listed is None and len(peers) >= 2 and block is not None:
+            listed = self._listed_before(text, c, sentence, peers, block, finder)
         if listed is not None:
             lo, hi, items = listed
             picked = _in_order(c, [p for p in peers if lo <= p.start and p.end <= hi], items)
@@ -271,21 +294,146 @@ class Linker:
             return None
         return Span(a, b, m.group("label"))
 
+    def _flat_column(self, text: str, c: Candidate, peers: Sequence[Candidate], block: Block | None) -> Span | None:
+        """A table flattened into lines (a PDF's text) whose header names its groups with their
+        counts: "Outcome Ethanol gel (n = 38) Steroid (n = 37) p" over "ODI, baseline 46.2 ± 12.0
+        44.9 ± 11.4 0.63" -> the k-th value of a row is the k-th group's, when the row has one
+        value per group. The lines between are rows too: short, with numbers."""
+        if block is not None and block.kind == "table":
+            return None
+        line_start = text.rfind("\n", max(0, c.start - ROW_LINE_MAX), c.start) + 1
+        line_end = text.find("\n", c.end, c.end + ROW_LINE_MAX)
+        if line_start == 0 and c.start > ROW_LINE_MAX or line_end < 0:
+            return None
+        row = [p for p in peers if line_start <= p.start and p.end <= line_end]
+        for header_start in _line_starts_back(text, max(0, line_start - FLAT_HEADER_REACH), line_start):
+            header_end = text.find("\n", header_start, line_start)
+            groups = self._sentence("flat_header", text, (header_start, header_end), self._counted_groups)
+            if groups:
+                index = next((k for k, p in enumerate(row) if p is c), None)
+                return groups[index] if index is not None and len(row) == len(groups) else None
+            line = text[header_start:header_end].strip()
+            if not regex.search(r"\d", line) or line.endswith(".") or header_end - header_start > FLAT_ROW_MAX:
+                return None  # not a row of the same table
+        return None
+
+    def _counted_groups(self, text: str, start: int, end: int) -> list[Span]:
+        """The groups of a header line that gives each its count: "Outcome Ethanol gel (n = 38)
+        Steroid (n = 37) p" -> Ethanol gel, Steroid (none unless two or more, each of at most
+        four words, with at most a "p" column after them)."""
+        groups, pos = [], start
+        for m in COUNTED.finditer(text, start, end):
+            words = list(regex.finditer(r"[\p{L}\p{N}][\p{L}\p{N}+/'’-]*", text[pos:m.start()]))
+            while words and words[0].group().lower() in self.roles.label_words:
+                words.pop(0)  # the corner: "Outcome", "Variable"
+            if not words or len(words) > 4:
+                return []
+            groups.append(Span(pos + words[0].start(), pos + words[-1].end(), text[pos + words[0].start():pos + words[-1].end()]))
+            pos = m.end()
+        if len(groups) < 2 or not regex.fullmatch(r"\s*(?:p(?:[ -]value)?)?\s*", text[pos:end], regex.I):
+            return []
+        return groups
+
+    def _listed_column(self, text: str, c: Candidate, peers: Sequence[Candidate], finder: MeasureFinder) -> Span | None:
+        """A value in a line of one value per group ("Overall Number of Participants Analyzed: 18 /
+        19 / 17"), the groups named in the same order by the next line's segments ("Mean (SD): Low
+        dose 30.4 (14.2); High dose 25.1 (12.9); Sham 36.8 (15.5)") or by a line above that names
+        the columns ("RESULTS (columns: Low dose | High dose | Sham)")."""
+        line_start = text.rfind("\n", max(0, c.start - ROW_LINE_MAX), c.start) + 1
+        line_end = text.find("\n", c.end, c.end + ROW_LINE_MAX)
+        line_end = len(text) if line_end < 0 and len(text) - c.end < ROW_LINE_MAX else line_end
+        if (line_start == 0 and c.start > ROW_LINE_MAX) or line_end < 0:
+            return None
+        m = VALUE_LIST_LINE.fullmatch(text, line_start, line_end)
+        row = [p for p in peers if line_start <= p.start and p.end <= line_end]
+        if m is None or len(row) < 2 or row[0].start < m.start("values"):
+            return None
+        if any(not VALUE_SEPARATOR.fullmatch(text, a.end, b.start) for a, b in zip(row, row[1:])):
+            return None  # the values and nothing else between them
+        index = next((k for k, p in enumerate(row) if p is c), None)
+        if index is None:
+            return None
+        following = text.find("\n", line_end + 1)
+        groups = self._segment_labels(text, line_end + 1, len(text) if following < 0 else following, finder)
+        if len(groups) != len(row):
+            groups = self._column_names(text, line_start)
+        return groups[index] if len(groups) == len(row) else None
+
+    def _segment_labels(self, text: str, start: int, end: int, finder: MeasureFinder) -> list[Span]:
+        """The group that opens each segment of a line of values ("Mean (SD): Low dose 30.4 (14.2);
+        High dose 25.1 (12.9); Sham 36.8 (15.5)" -> Low dose, High dose, Sham)."""
+        m = VALUE_LIST_LINE.fullmatch(text, start, end)
+        if m is None:
+            return []
+        labels, pos = [], m.start("values")
+        for stop in [*(cut.start() for cut in SEGMENT_CUT.finditer(text, pos, end)), end]:
+            label = SEGMENT_LABEL.match(text, pos, stop)
+            if label is None or not regex.match(r"[-−]?\d", text[label.end():stop]):
+                return []
+            a, b = label.span("label")
+            if finder.find(text, a, b) or all(w.lower() in self.roles.label_words for w in label.group("label").split()):
+                return []
+            labels.append(Span(a, b, label.group("label")))
+            pos = stop + 1
+        return labels
+
+    def _column_names(self, text: str, line_start: int) -> list[Span]:
+        """The nearest line above that names columns with "|" between them."""
+        lo = max(0, line_start - COLUMN_NAMES_REACH)
+        found = None
+        for found in COLUMN_NAMES.finditer(text, lo, line_start):
+            pass
+        if found is None:
+            return []
+        names, pos = [], found.start("names")
+        for part in regex.split(r"\|", found.group("names")):
+            a = pos + len(part) - len(part.lstrip())
+            b = pos + len(part.rstrip())
+            names.append(Span(a, b, text[a:b]))
+            pos += len(part) + 1
+        return names
+
     def _segment_label(self, text: str, c: Candidate, finder: MeasureFinder) -> Span | None:
         """A value right after the group that opens its segment of a list: "Low dose 30.4 (14.2);
-        High dose 25.1 (12.9); Sham 36.8 (15.5)", "BMC 29 | Methylprednisolone 27"."""
-        start = max(text.rfind(d, max(0, c.start - 60), c.start) for d in ";|")
-        if start < 0 or text.find("\n", start, c.start) >= 0:
+        High dose 25.1 (12.9); Sham 36.8 (15.5)", "BMC 29 | Methylprednisolone 27"; after a comma
+        or bracket, a one-word group only ("(PO 71.2 ± 6.8 %, AS 70.5 ± 7.0 %, …)")."""
+        start = max(text.rfind(d, max(0, c.start - 60), c.start) for d in SEGMENT_STARTS)
+        line = text.rfind("\n", max(0, c.start - 60), c.start)
+        line_end = text.find("\n", c.end)
+        if line > start and SEGMENT_CUT.search(text, c.end, len(text) if line_end < 0 else line_end):
+            start = line  # the first segment of its line: "A 90.1 ± 8.4 | B 70.8 ± 6.4 | C 69.9 ± 6.2"
+        elif start < 0 or text.find("\n", start, c.start) >= 0:
             return None
         m = SEGMENT_LABEL.fullmatch(text, start + 1, c.start)
         if m is None:
             return None
         a, b = m.span("label")
         words = m.group("label").split()
+        if text[start] in ",(\n" and len(words) > 1:
+            return None
         if finder.find(text, a, b) or self.roles.timepoints(text, a, b) \
                 or all(w.lower() in self.roles.label_words for w in words):
             return None
         return Span(a, b, m.group("label"))
+
+    def _listed_before(self, text: str, c: Candidate, sentence: tuple[int, int], peers: Sequence[Candidate],
+                       block: Block, finder: MeasureFinder) -> tuple[int, int, list[Span]] | None:
+        """A "respectively" whose groups were listed in a sentence before ("… two saline patients
+        withdrew. Week-52 data were available for 34 and 33 patients, respectively."): the
+        nearest list of as many groups in the paragraph, up to ``RESPECTIVELY_REACH`` back."""
+        marker = self.roles.respectively.search(text, c.end, sentence[1])
+        if marker is None:
+            return None
+        values = [p for p in peers if p.end <= marker.start()]
+        if not values or len(finder.find(text, sentence[0], values[0].start)) >= 2:
+            return None  # "mean ODI and VAS in the MSC group were 22.4 and 3.0, respectively": measures
+        lo = max(block.start, sentence[0] - RESPECTIVELY_REACH)
+        lists = [items for m in self.roles.arm_list_sentence.finditer(text, lo, sentence[0])
+                 if (items := self.roles._items(m, 0)) and len(items) == len(values)]
+        if not lists:
+            return None
+        listed = (sentence[0], marker.start(), lists[-1])
+        return listed if self._names_groups(text, listed, values, finder) else None
 
     def _names_groups(self, text: str, listed: tuple[int, int, list[Span]], peers: Sequence[Candidate],
                       finder: MeasureFinder) -> bool:
@@ -327,11 +475,21 @@ class Linker:
                     return Span(header.start, header.end, header.text)
             return Span(place.row_header.start, place.row_header.end, place.row_header.text)
         codes = place.corner is not None and bool(GROUP_WORD.search(place.corner.text))
+        if codes and place.row_header is not None and (named := _coded_group(text, place)) is not None:
+            return named
         labels = [cell for cell in place.row_labels if not regex.match(r"\s*[\d.,–-]", cell.text)]  # not "15 × 10⁶ per level"
         for cell in (place.row_header, *labels, place.column_header, place.cell):
             if cell is None:
                 continue
             taken = [(m.start, m.end) for m in finder.find(text, cell.start, cell.end)] + [(c.start, c.end)]
+            if cell is place.row_header and len(taken) > 1 and place.column_header is not None:
+                # a row of one measure: "ODI, cells" names its group after the comma; "VAS low back
+                # pain, mm, Mean (SD)" names none, and the column does
+                part = next((p for p in _comma_parts(text, cell) if not finder.find(text, p.start, p.end)
+                             and self.roles.names_arm(text, Cell(p.start, p.end, p.text), [])), None)
+                if part is not None:
+                    return part
+                continue
             if self.roles.names_arm(text, cell, taken, codes=codes and cell is place.row_header):
                 return Span(cell.start, cell.end, cell.text)
         return None
@@ -366,6 +524,47 @@ class Linker:
         inside = [e for e in _between(entities, starts, span.start, span.end) if e.end <= span.end]
         named = max(inside, key=lambda e: e.end - e.start) if inside else None
         return Link(role, span.text, span.start, span.end, named.id if named else None, named.name if named else None)
+
+
+def _coded_group(text: str, place: TablePlace) -> Span | None:
+    """A row headed by a bare number under a "Cohort" or "Group" column ("| 1 | 1 × 10^6 | 3 |"):
+    the group is where the text names it in full ("cohort 1"), the nearest mention before the
+    table, else the first after it."""
+    code = place.row_header.text.strip()
+    word = GROUP_WORD.search(place.corner.text)
+    if not regex.fullmatch(r"\p{N}{1,2}", code):  # a letter code names its group itself ("A", "C1")
+        return None
+    stem = regex.escape(word.group().rstrip("sS"))
+    mentions = list(regex.finditer(rf"\b{stem}s?\s+{regex.escape(code)}\b", text, regex.I))
+    before = [m for m in mentions if m.end() <= place.row_header.start]
+    m = before[-1] if before else (mentions[0] if mentions else None)
+    return Span(m.start(), m.end(), m.group()) if m is not None else None
+
+
+def _comma_parts(text: str, cell) -> list[Span]:
+    """The parts of a header cell between commas: "ODI, cells" -> ODI, cells."""
+    parts, pos = [], cell.start
+    for stop in [*(m.start() for m in regex.finditer(",", text[cell.start:cell.end])), cell.end - cell.start]:
+        a, b = pos, cell.start + stop
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            parts.append(Span(a, b, text[a:b]))
+        pos = cell.start + stop + 1
+    return parts
+
+
+def _line_starts_back(text: str, lo: int, line_start: int):
+    """The starts of the lines above ``line_start``, nearest first, down to offset ``lo``."""
+    end = line_start - 1
+    while end > lo:
+        start = text.rfind("\n", lo, end) + 1
+        if start <= lo:
+            return
+        yield start
+        end = start - 1
 
 
 def _in_order(c: Candidate, values: list[Candidate], items: list[Span]) -> Span | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import regex
 
@@ -65,6 +66,8 @@ class RoleFinder:
         self.list_tail = regex.compile(r"\s+(?:" + data["list_tail"] + r")$", regex.I)
         self.arm_list_within = regex.compile(r"(?<![\w-])" + self.arm_list.pattern.removeprefix(r"(?<![\w-])")
                                              .removesuffix(r"\s*$") + r"(?=[\s,;)])", regex.I)
+        self.arm_list_sentence = regex.compile(self.arm_list_within.pattern.removesuffix(r"(?=[\s,;)])") + r"(?=[\s,;.)])",
+                                               regex.I)  # a list that may end its sentence
         self.arm_list_after = regex.compile(r"\s*%?\)?\s*" + self.arm_list.pattern.removeprefix(r"(?<![\w-])")
                                             .removesuffix(r"\s*$") + r"(?=[\s,;.)]|$)", regex.I)
 
@@ -105,7 +108,7 @@ class RoleFinder:
             if word in self.label_words or self.population_noun.fullmatch(word):
                 continue
             # a group's code: "C1 (n = 6)" under "Cohort", or the whole header ("A", "P2")
-            whole = m.group() == text[cell.start:cell.end].strip()
+            whole = m.group() == COUNT_BRACKET.sub("", text[cell.start:cell.end]).strip()  # "C1 (n=6)" too
             if regex.fullmatch(r"\p{L}{2,}[\p{L}'’+-]*", word) or ((codes or whole) and regex.fullmatch(r"\p{L}{1,2}\p{N}{0,2}", word)):
                 return True
         return False
@@ -194,8 +197,10 @@ class RoleFinder:
             regex.match(r".*?\d[\d,.]*\s+", value)
         if head is None:
             return None
-        if (alone := regex.fullmatch(r"(controls?)\s*", value[head.end():], regex.I)) is not None:
-            return Span(start + head.end(), start + head.end() + len(alone.group(1)), alone.group(1))  # "45 controls"
+        if (alone := regex.fullmatch(r"((?i:controls?|saline|placebo|sham|(?:high|low|medium|mid|middle|intermediate)[- ]dose)"
+                                     r"|\p{Lu}[\p{L}\p{N}+-]*\p{Lu}[\p{L}\p{N}+-]*)\s*",  # "26 ADCT", "11 MSC"
+                                     value[head.end():])) is not None:
+            return Span(start + head.end(), start + head.end() + len(alone.group(1)), alone.group(1))  # "45 controls", "30 high-dose"
         m = self.named_count.match(value, head.end())
         if m is None or m.start("label") != head.end():
             return None
@@ -316,13 +321,18 @@ class TablePlace:
     corner: Cell | None = None  # the header of the row headers' column ("Group", "Study", "Cohort")
 
 
-def table_place(block: Block, offset: int) -> TablePlace | None:
-    """The header cells of the table cell holding ``offset`` (``None`` outside a table's body)."""
+COUNT_BRACKET = regex.compile(r"\s*\(\s*n\s*=\s*\d+\s*\)\s*$")
+
+
+def table_place(block: Block, offset: int, header: tuple[Cell, ...] | None = None) -> TablePlace | None:
+    """The header cells of the table cell holding ``offset`` (``None`` outside a table's body).
+    ``header``: the column headers of a table that has none of its own (its first row is data)."""
     if block.kind != "table" or not block.rows:
         return None
-    header = block.rows[0]
+    body = block.rows if header is not None else block.rows[1:]
+    header = header if header is not None else block.rows[0]
     row_header: Cell | None = None
-    for row in block.rows[1:]:
+    for row in body:
         if row and row[0].text.strip():
             row_header = row[0]  # an empty first cell continues the row label above
         for col, cell in enumerate(row):
@@ -333,4 +343,26 @@ def table_place(block: Block, offset: int) -> TablePlace | None:
     for col, cell in enumerate(header):
         if cell.start <= offset < cell.end:
             return TablePlace(None, None, cell=cell)
+    return None
+
+
+def is_data_row(row: tuple[Cell, ...]) -> bool:
+    """Whether a table's first row is data, not a header: a label, then only numbers (not years)
+    ("Overall Number of Participants Analyzed   37   38")."""
+    values = [c.text.strip() for c in row[1:]]
+    return len(row) >= 2 and bool(row[0].text.strip()) and all(
+        regex.match(r"[-−]?\d", v) and not regex.fullmatch(r"(?:19|20)\d\d", v) for v in values)
+
+
+def inherited_header(blocks: Sequence[Block], block: Block) -> tuple[Cell, ...] | None:
+    """The column headers a table with none takes from the nearest table above it with as many
+    columns and a header of its own: a registry record prints its groups once and then one small
+    table per outcome measure."""
+    if not block.rows or not is_data_row(block.rows[0]):
+        return None
+    width = len(block.rows[0])
+    for other in reversed([b for b in blocks if b.kind == "table" and b.end <= block.start and b.rows]):
+        head = other.rows[0]
+        if not is_data_row(head) and len(head) == width and all(c.text.strip() for c in head[1:]):
+            return head
     return None

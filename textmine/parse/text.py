@@ -65,7 +65,7 @@ def parse_text(text: str, source: str, fmt: str = "text") -> Document:
         header = _header_lines(text, lines, i)
         if header:  # "        Low dose   High dose" / "        (n = 36)   (n = 36)" over "VAS  month 12   38.4   33.9"
             flush_paragraph()
-            body = _aligned_rows(text, lines, i + header)
+            body = _aligned_rows(text, lines, i + header, body=True)
             blocks.append(_placed_table_block(text, lines[i:i + header + body], header, in_references))
             i += header + body
             continue
@@ -187,9 +187,14 @@ def _row_columns(text: str, start: int, end: int, n: int, starts: tuple[int, ...
     return cells
 
 
-def _aligned_rows(text: str, lines: list[tuple[int, int]], i: int) -> int:
+def _aligned_rows(text: str, lines: list[tuple[int, int]], i: int, body: bool = False) -> int:
     """How many lines from ``i`` form a plain-text table (0 or 1: none): the same number of
-    columns, at least ``MIN_COLUMNS``, and no line ending like a sentence."""
+    columns, at least ``MIN_COLUMNS``, and no line ending like a sentence. In a ``body`` (under
+    a header already found), a row label wrapped onto a line of its own ("Overall Number of
+    Baseline" over "Participants   40   40   80") belongs to the table too."""
+    if body and _wrapped_label(text, lines, i):
+        rest = _aligned_rows(text, lines, i + 1)
+        return rest + 1 if rest else 0
     first = _columns(text, *lines[i])
     n, model = _width(text, lines, i)
     if n < MIN_COLUMNS:
@@ -199,10 +204,26 @@ def _aligned_rows(text: str, lines: list[tuple[int, int]], i: int) -> int:
     while i + count < len(lines):
         start, end = lines[i + count]
         line = text[start:end].strip()
+        if count and _wrapped_label(text, lines, i + count) \
+                and len(_row_columns(text, *lines[i + count + 1], n, starts)) == n:
+            count += 1
+            continue
         if not line or line[-1] in ".:!?" or len(_row_columns(text, start, end, n, starts)) != n:
             break
         count += 1
     return count if first else 0
+
+
+def _wrapped_label(text: str, lines: list[tuple[int, int]], i: int) -> bool:
+    """Whether line ``i`` is the first part of a row label that goes on at the start of the next
+    line: one short cell of words, at the same indentation as the next line, which is a row."""
+    if i + 1 >= len(lines):
+        return False
+    (start, end), (after, after_end) = lines[i], lines[i + 1]
+    cells, following = _columns(text, start, end), _columns(text, after, after_end)
+    line = text[start:end].strip()
+    return len(cells) == 1 and len(following) >= 2 and 0 < len(line) <= 40 and line[-1] not in ".:;!?" \
+        and not regex.search(r"\d", line) and cells[0][0] - start == following[0][0] - after
 
 
 def _width(text: str, lines: list[tuple[int, int]], i: int) -> tuple[int, int]:
@@ -227,8 +248,8 @@ def _header_lines(text: str, lines: list[tuple[int, int]], i: int) -> int:
         line = text[start:end].strip()
         if not line or line[-1] in ".;:!?" or len(_columns(text, start, end)) < 2:
             return 0
-        body = _aligned_rows(text, lines, i + h)
-        if body < 1 or _width(text, lines, i + h)[0] <= max(len(_columns(text, *lines[k])) for k in range(i, i + h)):
+        body = _aligned_rows(text, lines, i + h, body=True)
+        if body < 1 or _width(text, lines, i + h + _wrapped_label(text, lines, i + h))[0] <= max(len(_columns(text, *lines[k])) for k in range(i, i + h)):
             continue
         extents = _column_extents(text, lines[i + h:i + h + body])
         if all(_place(text, lines[k], extents) is not None for k in range(i, i + h)):
@@ -238,7 +259,7 @@ def _header_lines(text: str, lines: list[tuple[int, int]], i: int) -> int:
 
 def _column_extents(text: str, rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Where each column of an aligned table lies, relative to the start of its lines."""
-    n, model = _width(text, rows, 0)
+    n, model = _width(text, rows, int(_wrapped_label(text, rows, 0)))
     starts = tuple(s - rows[model][0] for s, _ in _columns(text, *rows[model]))
     extents = [(10 ** 6, -1)] * n
     for start, end in rows:
@@ -250,16 +271,33 @@ def _column_extents(text: str, rows: list[tuple[int, int]]) -> list[tuple[int, i
 
 
 def _place(text: str, line: tuple[int, int], extents: list[tuple[int, int]]) -> dict[int, tuple[int, int]] | None:
-    """Each cell of a header line under the column it overlaps most (or is nearest to); ``None``
-    if two cells fall under one column."""
+    """Each cell of a header line under a column, in order, each over the column it overlaps most
+    (or is nearest to); ``None`` if it has more cells than the columns left to it. The label column
+    takes a cell only if the cell starts where the labels do: a group name indented over a wide
+    label column ("Serious adverse events, affected/at risk   2/39   1/40") names a value column."""
+    cells = [(s, e, s - line[0], e - line[0]) for s, e in _columns(text, *line)]
+    first = 0 if cells and cells[0][2] <= extents[0][0] + 2 else 1
+    columns = list(range(first, len(extents)))
+    if len(cells) > len(columns):
+        return None
+
+    def fit(a: int, b: int, k: int) -> tuple[int, int]:
+        return min(b, extents[k][1]) - max(a, extents[k][0]), -abs((a + b) - sum(extents[k]))
+
+    # best[i][j]: the best fit of the first i cells within the first j columns, keeping their order
+    best = [[(0, 0)] * (len(columns) + 1)] + [[(-10 ** 9, 0)] * (len(columns) + 1) for _ in cells]
+    for i, (_, _, a, b) in enumerate(cells, 1):
+        for j in range(i, len(columns) + 1):
+            here = fit(a, b, columns[j - 1])
+            take = (best[i - 1][j - 1][0] + here[0], best[i - 1][j - 1][1] + here[1])
+            best[i][j] = max(best[i][j - 1], take)
     placed: dict[int, tuple[int, int]] = {}
-    for s, e in _columns(text, *line):
-        a, b = s - line[0], e - line[0]
-        col = max(range(len(extents)), key=lambda k: (min(b, extents[k][1]) - max(a, extents[k][0]),
-                                                      -abs((a + b) - sum(extents[k]))))
-        if col in placed:
-            return None
-        placed[col] = (s, e)
+    j = len(columns)
+    for i in range(len(cells), 0, -1):  # walk back through the choices
+        while best[i][j] == best[i][j - 1] and j > i:
+            j -= 1
+        placed[columns[j - 1]] = cells[i - 1][:2]
+        j -= 1
     return placed
 
 
@@ -268,7 +306,7 @@ def _placed_table_block(text: str, lines: list[tuple[int, int]], header: int, in
     goes to the column under it, the others are empty."""
     body = lines[header:]
     extents = _column_extents(text, body)
-    model = _width(text, body, 0)[1]
+    model = _width(text, body, int(_wrapped_label(text, body, 0)))[1]
     n, starts = len(extents), tuple(s - body[model][0] for s, _ in _columns(text, *body[model]))
     rows = []
     for start, end in lines[:header]:
