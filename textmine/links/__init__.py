@@ -475,7 +475,7 @@ class Linker:
                     return Span(header.start, header.end, header.text)
             return Span(place.row_header.start, place.row_header.end, place.row_header.text)
         codes = place.corner is not None and bool(GROUP_WORD.search(place.corner.text))
-        if codes and place.row_header is not None and (named := _coded_group(text, place)) is not None:
+        if codes and place.row_header is not None and (named := self._coded_group(text, place)) is not None:
             return named
         labels = [cell for cell in place.row_labels if not regex.match(r"\s*[\d.,–-]", cell.text)]  # not "15 × 10⁶ per level"
         for cell in (place.row_header, *labels, place.column_header, place.cell):
@@ -493,6 +493,21 @@ class Linker:
             if self.roles.names_arm(text, cell, taken, codes=codes and cell is place.row_header):
                 return Span(cell.start, cell.end, cell.text)
         return None
+
+    def _coded_group(self, text: str, place: TablePlace) -> Span | None:
+        """A row headed by a bare number under a "Cohort" or "Group" column ("| 1 | 1 × 10^6 | 3 |"):
+        the group is where the text names it in full ("cohort 1"), the nearest mention before the
+        table, else the first after it."""
+        code = place.row_header.text.strip()
+        word = GROUP_WORD.search(place.corner.text)
+        if not regex.fullmatch(r"\p{N}{1,2}", code):  # a letter code names its group itself ("A", "C1")
+            return None
+        stem = regex.escape(word.group().rstrip("sS"))
+        mentions = self._sentence(f"coded {stem} {code}", text, (0, len(text)), lambda t, *_: list(
+            regex.finditer(rf"\b{stem}s?\s+{regex.escape(code)}\b", t, regex.I)))  # once per document
+        before = [m for m in mentions if m.end() <= place.row_header.start]
+        m = before[-1] if before else (mentions[0] if mentions else None)
+        return Span(m.start(), m.end(), m.group()) if m is not None else None
 
     def _nearest_entity(self, entities: list[Entity], starts: list[int], types: tuple[str, ...], c: Candidate,
                         sentence: tuple[int, int], block: Block | None) -> Entity | None:
@@ -524,21 +539,6 @@ class Linker:
         inside = [e for e in _between(entities, starts, span.start, span.end) if e.end <= span.end]
         named = max(inside, key=lambda e: e.end - e.start) if inside else None
         return Link(role, span.text, span.start, span.end, named.id if named else None, named.name if named else None)
-
-
-def _coded_group(text: str, place: TablePlace) -> Span | None:
-    """A row headed by a bare number under a "Cohort" or "Group" column ("| 1 | 1 × 10^6 | 3 |"):
-    the group is where the text names it in full ("cohort 1"), the nearest mention before the
-    table, else the first after it."""
-    code = place.row_header.text.strip()
-    word = GROUP_WORD.search(place.corner.text)
-    if not regex.fullmatch(r"\p{N}{1,2}", code):  # a letter code names its group itself ("A", "C1")
-        return None
-    stem = regex.escape(word.group().rstrip("sS"))
-    mentions = list(regex.finditer(rf"\b{stem}s?\s+{regex.escape(code)}\b", text, regex.I))
-    before = [m for m in mentions if m.end() <= place.row_header.start]
-    m = before[-1] if before else (mentions[0] if mentions else None)
-    return Span(m.start(), m.end(), m.group()) if m is not None else None
 
 
 def _comma_parts(text: str, cell) -> list[Span]:
