@@ -1,6 +1,7 @@
 """The ``textmine`` command line.
 
     textmine extract FILE... [--format jsonl|csv|table] [-o OUT]
+    textmine form FILE... [--format jsonl|csv|xlsx] [-o OUT]
     textmine entities FILE... [--format table|jsonl] [--kb KB] [-o OUT]
     textmine kb build MESH_XML -o KB
 
@@ -18,6 +19,7 @@ from typing import Sequence, TextIO
 from textmine import __version__
 from textmine.errors import TextmineError
 from textmine.mentions import FIELDS
+from textmine.outputs.forms import FORM_FORMATS
 from textmine.outputs.writers import FORMATS, write_csv, write_jsonl, write_table
 
 
@@ -29,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("files", nargs="+", metavar="FILE")
     ex.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
     ex.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output")
+
+    fm = sub.add_parser("form", help="a pre-filled extraction form per paper, with the evidence of every value")
+    fm.add_argument("files", nargs="+", metavar="FILE")
+    fm.add_argument("--format", choices=FORM_FORMATS, default="jsonl",
+                    help="jsonl: one form per line; csv/xlsx: one row per paper, evidence beside each column (default: jsonl)")
+    fm.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output (required for xlsx)")
 
     en = sub.add_parser("entities", help="the entities of each document, with ontology ids and mention counts")
     en.add_argument("files", nargs="+", metavar="FILE")
@@ -69,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return _extract(args)
+        if args.command == "form":
+            return _form(args)
         if args.command == "entities":
             return _entities(args)
         if args.command == "kb":
@@ -130,6 +140,45 @@ def _extract(args: argparse.Namespace) -> int:
                 collected += result.mentions
         if args.format == "table":
             write_table(collected, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return _report_failures(failed, len(args.files))
+
+
+def _form(args: argparse.Namespace) -> int:
+    """One extraction form per paper; a file that cannot be read is reported and skipped."""
+    from textmine.api import default_pipeline
+    from textmine.outputs.forms import write_forms_csv, write_forms_jsonl, write_forms_xlsx
+    from textmine.parse import load_document
+    from textmine.records import FormRules, build_form
+
+    if args.format == "xlsx" and not args.output:
+        print("textmine: error: --format xlsx writes a workbook: give its path with -o OUT.xlsx", file=sys.stderr)
+        return 2
+    pipeline, rules = default_pipeline(), FormRules.load()
+    forms, mentions, failed = [], [], 0
+    for name in args.files:
+        try:
+            document = load_document(Path(name))
+            analysis = pipeline.analyse(document)
+            forms.append(build_form(document, analysis.mentions, pipeline.entities(document), rules))
+            mentions += analysis.mentions
+        except TextmineError as exc:
+            failed += 1
+            print(f"textmine: error: {exc}", file=sys.stderr)
+    if args.format == "xlsx":
+        try:
+            write_forms_xlsx(forms, mentions, Path(args.output))
+        except OSError as exc:
+            print(f"textmine: error: {args.output}: cannot write: {exc.strerror}", file=sys.stderr)
+            return 1
+        return _report_failures(failed, len(args.files))
+    out = _open_output(args.output)
+    if out is None:
+        return 1
+    try:
+        (write_forms_jsonl if args.format == "jsonl" else write_forms_csv)(forms, out)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -223,10 +272,22 @@ def _eval(args: argparse.Namespace) -> int:
         from textmine.evaluation.entities import evaluate_entities, load_entity_gold
 
         entities = evaluate_entities(load_entity_gold(entity_gold), pipeline, args.split)
+    form_gold = Path(args.gold) / "forms"
+    forms = None
+    if form_gold.is_dir() and not args.field:
+        from textmine.evaluation.forms import evaluate_forms, load_form_gold
+
+        try:
+            forms = evaluate_forms(load_form_gold(form_gold), docs, pipeline, args.split)
+        except TextmineError as exc:
+            print(f"textmine: error: {exc}", file=sys.stderr)
+            return 1
     if args.format == "json":
         data = report.as_dict()
         if entities is not None:
             data["entities"] = entities.as_dict()
+        if forms is not None:
+            data["forms"] = forms.as_dict()
         print(json.dumps(data, indent=1, ensure_ascii=False))
     else:
         print(render_table(report, errors=args.errors, by_rule=args.by_rule), end="")
@@ -234,6 +295,10 @@ def _eval(args: argparse.Namespace) -> int:
             from textmine.evaluation.entities import render_entities
 
             print("\n" + render_entities(entities, errors=args.errors), end="")
+        if forms is not None and forms.documents:
+            from textmine.evaluation.forms import render_forms
+
+            print("\n" + render_forms(forms, errors=args.errors), end="")
     if args.min_f1 is not None:
         failing = report.failing(args.min_f1)
         if failing:
