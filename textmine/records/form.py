@@ -53,6 +53,8 @@ class FormRules:
     not_enrolled: regex.Pattern
     not_participants: regex.Pattern
     later: regex.Pattern
+    allocated: regex.Pattern
+    reviews_from: int
     comparator: regex.Pattern
     source: tuple[tuple[str, regex.Pattern], ...]
     route: tuple[tuple[str, regex.Pattern], ...]
@@ -68,7 +70,8 @@ class FormRules:
 
             return cls(pairs("design"), int(data["opening"]), regex.compile(data["enrolled"], regex.I),
                        regex.compile(data["not_enrolled"], regex.I), regex.compile(data["not_participants"], regex.I),
-                       regex.compile(data["later"], regex.I),
+                       regex.compile(data["later"], regex.I), regex.compile(data["allocated"], regex.I),
+                       int(data["reviews_from"]),
                        regex.compile(data["comparator"], regex.I),
                        pairs("source"), pairs("route"))
         except OSError as exc:
@@ -113,10 +116,11 @@ def _design(document: Document, rules: FormRules, entities: list[Entity]) -> tup
     text = document.text
     species = Counter(e.id for e in entities if e.type == "species")
     animal = next((sid for sid, _ in species.most_common() if sid != HUMANS), None)
-    for region in (text[:rules.opening], text):
+    title = next((document.text[b.start:b.end] for b in document.blocks if b.kind in ("heading", "paragraph")), "")
+    for region in (title, text[:rules.opening], text):
         for label, pattern in rules.design:
-            m = pattern.search(region)
-            if m is None:
+            m = pattern.search(region, 0, rules.reviews_from if label in REVIEWS + ("trial protocol",) else len(region))
+            if m is None:  # a review is one where the paper says so at its start, not where it cites one
                 continue
             if animal is not None and label in ("RCT", "case series", "cohort study", "phase I/II trial"):
                 label = "animal study"
@@ -149,15 +153,24 @@ def _is_total(m: Mention, counts: list[Mention]) -> bool:
     return len(others) >= 2 and sum(o.value for o in others) == m.value
 
 
+def _allocated(m: Mention, counts: list[Mention], rules: FormRules) -> bool:
+    """The only count of a sentence that allocates it to groups ("218 patients were randomised to
+    the allograft or saline"): the whole, whatever group it was linked to."""
+    return rules.allocated.search(m.sentence) is not None and not any(
+        o is not m and o.sentence == m.sentence for o in counts)
+
+
 def _enrolment(mentions: list[Mention], rules: FormRules) -> tuple[int | None, list[Mention]]:
     counts = [m for m in mentions if m.field == "sample_size" and m.value is not None and m.value == int(m.value)
               and not rules.not_participants.search(_around(m, 0, 15))]  # not "30 discs"
-    whole = [m for m in counts if (not _links(m, "arm") or _is_total(m, counts)) and not _links(m, "timepoint")]
+    whole = [m for m in counts if (not _links(m, "arm") or _is_total(m, counts) or _allocated(m, counts, rules))
+             and not _links(m, "timepoint")]
 
-    def subset(m: Mention) -> bool:  # "Of 131 screened, 80 were randomised": the words by the count
-        return bool(rules.not_enrolled.search(_around(m, 12, 40)))
+    def subset(m: Mention) -> bool:  # "Of 131 screened, 80 were randomised": the words by the count,
+        # unless it is what was enrolled ("it took 4 years to enrol 51 eligible participants")
+        return bool(rules.not_enrolled.search(_around(m, 12, 40))) and not rules.enrolled.search(_around(m, 12, 0))
 
-    enrolled = [m for m in whole if rules.enrolled.search(_around(m)) and not subset(m)]
+    enrolled = [m for m in whole if rules.enrolled.search(m.sentence) and not subset(m)]
     if enrolled:
         tally = Counter(int(m.value) for m in enrolled)
         best = max(tally, key=lambda v: (tally[v], -next(i for i, m in enumerate(enrolled) if int(m.value) == v)))
