@@ -7,7 +7,8 @@ mentions and entities and decides:
   participants were enrolled, randomised, treated … and not that they were screened, analysed or
   lost; the number most often given so, the earliest on a tie. Without one, the sum of the
   groups' counts, else the largest count no group owns;
-- ``follow_up_months``: the longest follow-up stated (a mean's value, a range's upper end);
+- ``follow_up_months``: the longest follow-up stated (a mean's value, a range's upper end; a mean
+  given with its range speaks for the whole study, over each patient's own);
 - ``arms``: each group a value links to, with its count where one is given;
 - ``doses`` and ``scores``: the mentions, as in the extract contract (each with its links);
 - ``design``, ``population``, ``intervention`` (cell type or product, source, route) and
@@ -175,13 +176,15 @@ def _enrolment(mentions: list[Mention], rules: FormRules) -> tuple[int | None, l
         tally = Counter(int(m.value) for m in enrolled)
         best = max(tally, key=lambda v: (tally[v], -next(i for i, m in enumerate(enrolled) if int(m.value) == v)))
         return best, [m for m in enrolled if int(m.value) == best]
-    per_arm: dict[str, Mention] = {}
-    for m in counts:
-        arm = _links(m, "arm")
-        if arm and not _links(m, "timepoint") and not subset(m):
-            per_arm.setdefault(arm[0].text.lower(), m)
-    if len(per_arm) >= 2:
+    owned = [m for m in counts if _links(m, "arm") and not _links(m, "timepoint") and not subset(m)]
+    by_sentence: dict[str, dict[str, Mention]] = {}  # groups' counts given together: "30 … low dose and 28 … high dose"
+    for m in owned:
+        by_sentence.setdefault(m.sentence, {}).setdefault(_arm_key(_links(m, "arm")[0].text), m)
+    per_arm = next((groups for groups in by_sentence.values() if len(groups) >= 2), None)
+    if per_arm:
         return sum(int(m.value) for m in per_arm.values()), list(per_arm.values())
+    if owned and len({int(m.value) for m in owned}) == 1:  # one group only, however named: the study's
+        return int(owned[0].value), owned
     for rest in ([m for m in whole if not subset(m)],
                  [m for m in whole if rules.later.search(_around(m, 12, 40)) and not rules.not_enrolled.search(
                      rules.later.sub("", _around(m, 12, 40)))]):  # "33 patients were eligible": only that is given
@@ -196,6 +199,8 @@ def _follow_up(mentions: list[Mention]) -> tuple[float | None, list[Mention]]:
         return m.value if m.value is not None else m.high
 
     found = [(months(m), m) for m in mentions if m.field == "follow_up" and months(m) is not None]
+    summaries = [(v, m) for v, m in found if m.value is not None and m.low is not None and m.high is not None]
+    found = summaries or found  # "a mean follow-up of 22.5 months (range 12–36)" speaks for the study
     if not found:
         return None, []
     longest = max(v for v, _ in found)
