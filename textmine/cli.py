@@ -2,6 +2,7 @@
 
     textmine extract FILE... [--format jsonl|csv|table] [-o OUT]
     textmine form FILE... [--format jsonl|csv|xlsx] [-o OUT]
+    textmine report FILE -o REPORT_HTML
     textmine entities FILE... [--format table|jsonl] [--kb KB] [-o OUT]
     textmine kb build MESH_XML -o KB
 
@@ -37,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     fm.add_argument("--format", choices=FORM_FORMATS, default="jsonl",
                     help="jsonl: one form per line; csv/xlsx: one row per paper, evidence beside each column (default: jsonl)")
     fm.add_argument("-o", "--output", metavar="OUT", help="write here instead of standard output (required for xlsx)")
+
+    rp = sub.add_parser("report", help="a self-contained HTML page: the paper with every value highlighted, and its form")
+    rp.add_argument("file", metavar="FILE")
+    rp.add_argument("-o", "--output", required=True, metavar="REPORT_HTML")
 
     en = sub.add_parser("entities", help="the entities of each document, with ontology ids and mention counts")
     en.add_argument("files", nargs="+", metavar="FILE")
@@ -79,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _extract(args)
         if args.command == "form":
             return _form(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "entities":
             return _entities(args)
         if args.command == "kb":
@@ -183,6 +190,21 @@ def _form(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     return _report_failures(failed, len(args.files))
+
+
+def _report(args: argparse.Namespace) -> int:
+    """The evidence report of one paper: offline HTML, every value highlighted, the form beside it."""
+    from textmine.outputs.report import write_report
+
+    try:
+        write_report(Path(args.file), Path(args.output))
+    except TextmineError as exc:
+        print(f"textmine: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"textmine: error: {args.output}: cannot write: {exc.strerror}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _entities(args: argparse.Namespace) -> int:
