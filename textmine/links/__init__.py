@@ -277,11 +277,9 @@ class Linker:
     def _row_label(self, text: str, c: Candidate, finder: MeasureFinder) -> Span | None:
         """A table row flattened into a line (a PDF's text, a pasted table): "Vehicle 28 70.1 ±
         12.8 45.0 ± 21.4" -> "Vehicle" for every value after the label."""
-        line_start = text.rfind("\n", max(0, c.start - ROW_LINE_MAX), c.start) + 1
-        line_end = text.find("\n", c.end, c.end + ROW_LINE_MAX)
-        line_end = min(len(text), c.end + ROW_LINE_MAX) if line_end < 0 else line_end
-        if (line_start == 0 and c.start > ROW_LINE_MAX) or line_end - line_start >= ROW_LINE_MAX:
+        if (line := _short_line(text, c)) is None:
             return None  # a long line is prose, not a table's row
+        line_start, line_end = line
         m = ROW_LINE.match(text, line_start, c.start)
         if m is None or not m.group("label")[0].isupper() \
                 or not regex.search(r"\d", text[m.end("label"):c.start] + text[c.end:line_end]) \
@@ -301,10 +299,9 @@ class Linker:
         value per group. The lines between are rows too: short, with numbers."""
         if block is not None and block.kind == "table":
             return None
-        line_start = text.rfind("\n", max(0, c.start - ROW_LINE_MAX), c.start) + 1
-        line_end = text.find("\n", c.end, c.end + ROW_LINE_MAX)
-        if line_start == 0 and c.start > ROW_LINE_MAX or line_end < 0:
+        if (line := _short_line(text, c)) is None:
             return None
+        line_start, line_end = line
         row = [p for p in peers if line_start <= p.start and p.end <= line_end]
         for header_start in _line_starts_back(text, max(0, line_start - FLAT_HEADER_REACH), line_start):
             header_end = text.find("\n", header_start, line_start)
@@ -339,11 +336,9 @@ class Linker:
         19 / 17"), the groups named in the same order by the next line's segments ("Mean (SD): Low
         dose 30.4 (14.2); High dose 25.1 (12.9); Sham 36.8 (15.5)") or by a line above that names
         the columns ("RESULTS (columns: Low dose | High dose | Sham)")."""
-        line_start = text.rfind("\n", max(0, c.start - ROW_LINE_MAX), c.start) + 1
-        line_end = text.find("\n", c.end, c.end + ROW_LINE_MAX)
-        line_end = len(text) if line_end < 0 and len(text) - c.end < ROW_LINE_MAX else line_end
-        if (line_start == 0 and c.start > ROW_LINE_MAX) or line_end < 0:
+        if (line := _short_line(text, c)) is None:
             return None
+        line_start, line_end = line
         m = VALUE_LIST_LINE.fullmatch(text, line_start, line_end)
         row = [p for p in peers if line_start <= p.start and p.end <= line_end]
         if m is None or len(row) < 2 or row[0].start < m.start("values"):
@@ -554,6 +549,18 @@ def _comma_parts(text: str, cell) -> list[Span]:
             parts.append(Span(a, b, text[a:b]))
         pos = cell.start + stop + 1
     return parts
+
+
+def _short_line(text: str, c: Candidate) -> tuple[int, int] | None:
+    """The line holding a value, if shorter than ``ROW_LINE_MAX`` (a table's row, a registry's
+    line of values); ``None`` for a long line, which is prose."""
+    start = text.rfind("\n", max(0, c.start - ROW_LINE_MAX), c.start) + 1
+    end = text.find("\n", c.end, c.end + ROW_LINE_MAX)
+    if end < 0 and len(text) - c.end < ROW_LINE_MAX:
+        end = len(text)
+    if (start == 0 and c.start > ROW_LINE_MAX) or end < 0 or end - start >= ROW_LINE_MAX:
+        return None
+    return start, end
 
 
 def _line_starts_back(text: str, lo: int, line_start: int):
