@@ -158,7 +158,7 @@ def _form(args: argparse.Namespace) -> int:
     from textmine.api import default_pipeline
     from textmine.outputs.forms import write_forms_csv, write_forms_jsonl, write_forms_xlsx
     from textmine.parse import load_document
-    from textmine.records import FormRules, build_form
+    from textmine.records import FormRules, form_of
 
     if args.format == "xlsx" and not args.output:
         print("textmine: error: --format xlsx writes a workbook: give its path with -o OUT.xlsx", file=sys.stderr)
@@ -167,10 +167,9 @@ def _form(args: argparse.Namespace) -> int:
     forms, mentions, failed = [], [], 0
     for name in args.files:
         try:
-            document = load_document(Path(name))
-            analysis = pipeline.analyse(document)
-            forms.append(build_form(document, analysis.mentions, pipeline.entities(document), rules))
-            mentions += analysis.mentions
+            form, found, _ = form_of(load_document(Path(name)), pipeline, rules)
+            forms.append(form)
+            mentions += found
         except TextmineError as exc:
             failed += 1
             print(f"textmine: error: {exc}", file=sys.stderr)

@@ -23,7 +23,7 @@ from typing import Any
 from textmine.errors import TextmineError
 from textmine.evaluation.gold import GoldDoc, source_path
 from textmine.parse import load_document
-from textmine.records import FormRules, build_form
+from textmine.records import FormRules, form_of
 
 FORM_FIELDS = ("sample_size", "follow_up_months", "doses")
 DOSE_TOLERANCE = 0.01
@@ -99,9 +99,7 @@ def evaluate_forms(gold_forms: list[dict[str, Any]], gold_docs: list[GoldDoc], p
         path = source_path(doc.source, root)
         if not path.exists():
             continue
-        document = load_document(path)
-        analysis = pipeline.analyse(document)
-        form = build_form(document, analysis.mentions, pipeline.entities(document), rules)
+        form = form_of(load_document(path), pipeline, rules)[0]
         report.documents += 1
         checks = {
             "sample_size": gold["sample_size"] == form["sample_size"],

@@ -15,7 +15,6 @@ FORM_FORMATS = ("jsonl", "csv", "xlsx")
 # the spreadsheet's columns: each filled one is followed by "<column> evidence" (page and quote)
 COLUMNS = ("doc", "title", "design", "sample_size", "follow_up_months", "arms", "doses", "scores",
            "population", "intervention", "comparator")
-EVIDENCE_OF = {"arms": None, "doses": "doses", "scores": "scores"}  # evidence keys differ only for these
 MAX_CELL = 32_000  # a spreadsheet cell holds 32,767 characters
 
 

@@ -415,13 +415,11 @@ def write_report(source: Path, output: Path, pipeline=None) -> None:
     report that cannot be written."""
     from textmine.api import default_pipeline
     from textmine.parse import load_document
-    from textmine.records import build_form
+    from textmine.records import form_of
 
-    pipeline = pipeline or default_pipeline()
     document = load_document(Path(source))
-    mentions = pipeline.analyse(document).mentions
-    entities = pipeline.entities(document)
-    page = render_report(document, mentions, entities, build_form(document, mentions, entities))
+    form, mentions, entities = form_of(document, pipeline or default_pipeline())
+    page = render_report(document, mentions, entities, form)
     try:
         Path(output).write_text(page, encoding="utf-8", errors="replace")
     except OSError as exc:

@@ -35,6 +35,7 @@ from textmine.document import Document
 
 from textmine.links.entities import Entity
 from textmine.mentions import Mention
+from textmine.pipeline.sentences import split_sentences
 from textmine.rulebook import PatternError, patterns_dir
 
 FORM_KEYS = ("doc", "title", "design", "sample_size", "follow_up_months", "arms", "doses", "scores",
@@ -94,15 +95,15 @@ def _entity_evidence(e: Entity, document: Document) -> dict[str, Any]:
 def _match_evidence(document: Document, field: str, start: int, end: int, rule: str) -> dict[str, Any]:
     """Evidence of a value read from the text by a pattern of ``patterns/form.json`` or an entity."""
     return {"field": field, "text": document.text[start:end], "start": start, "end": end,
-            "page": document.page_at(start), "sentence": _sentence_around(document.text, start, end), "rule": rule}
+            "page": document.page_at(start), "sentence": _sentence_around(document, start), "rule": rule}
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence (or line) holding ``text[start:end]``, for evidence of a pattern match."""
-    lo = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
-    hi_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    hi = min(hi_candidates) + 1 if hi_candidates else len(text)
-    return " ".join(text[lo:hi].split())[:400]
+def _sentence_around(document: Document, start: int) -> str:
+    """The sentence holding offset ``start``, by the pipeline's own splitter over its block."""
+    block = next((b for b in document.blocks if b.start <= start < b.end), None)
+    lo, hi = (block.start, block.end) if block is not None else (0, len(document.text))
+    span = next(((a, b) for a, b in split_sentences(document.text, lo, hi) if a <= start < b), (lo, hi))
+    return document.text[span[0]:span[1]]
 
 
 def _title(document: Document) -> str | None:
@@ -303,3 +304,10 @@ def build_form(document: Document, mentions: list[Mention], entities: list[Entit
             "follow_up_months": follow_up, "arms": arms, "doses": doses, "scores": scores, "population": population,
             "intervention": intervention, "comparator": comparator["name"] if comparator else None, "evidence": evidence}
     return {key: form[key] for key in FORM_KEYS}
+
+
+def form_of(document: Document, pipeline, rules: FormRules | None = None) -> tuple[dict[str, Any], list[Mention], list[Entity]]:
+    """A document's form, with the mentions and entities it was built from (one analysis)."""
+    mentions = pipeline.analyse(document).mentions
+    entities = pipeline.entities(document)
+    return build_form(document, mentions, entities, rules), mentions, entities
