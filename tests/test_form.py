@@ -69,6 +69,18 @@ def test_every_filled_field_has_evidence_that_points_at_the_text(pipeline):
     ("Twenty New Zealand white rabbits, all of them mature males, were studied.", 20),
     # nothing stated: empty, never guessed
     ("The number of animals is not reported in this summary.", None),
+    # the subject of the enrolment is the whole, though its sentence names the groups
+    ("Forty-five adults were randomised in three groups of 15: cells, carrier and sham.", 45),
+    # a count per group times the groups its sentence gives
+    ("The sheep were allocated, eight per group, to the three groups of the design.", 24),
+    # a count per arm is one arm's; the whole is given elsewhere
+    ("Allowing for dropouts, 25 patients per arm were randomised. The 75 randomised patients were all "
+     "treated.", 75),
+    # the parts of a total need not all be participants to add up to it
+    ("Of 210 records, 38 were excluded, leaving 172 patients: 120 treated at one level and 52 at two "
+     "levels.", 172),
+    # another study's figures are not this study's
+    ("We treated 18 patients. A previous trial in another country randomised 140 patients.", 18),
 ])
 def test_the_sample_size_is_the_studys_enrolment(pipeline, text, sample_size):
     assert _form(pipeline, text)["sample_size"] == sample_size
@@ -78,9 +90,31 @@ def test_the_sample_size_is_the_studys_enrolment(pipeline, text, sample_size):
     ("Visits were at 3, 6 and 12 months, and the study's follow-up lasted 36 months.", 36),
     ("Patients were followed for a mean of 38 months (range 24–60).", 38),
     ("The cohort was re-examined 4–6 years after the injection.", 72),
+    # a cited study's follow-up is that study's
+    ("Our animals were followed for 3 months; an earlier canine study followed its dogs for 12 months.", 3),
 ])
 def test_the_follow_up_is_the_longest_stated(pipeline, text, months):
     assert _form(pipeline, text)["follow_up_months"] == months
+
+
+@pytest.mark.parametrize("opening", [
+    "# Disc cell injection in three animal models: journal club notes\n\nEach paper is summarised briefly.",
+    "# Hydrogels for the disc\n\n*A short review of three early clinical reports.*",
+])
+def test_a_paper_that_retells_several_studies_gets_no_study_level_fields(pipeline, opening):
+    form = _form(pipeline, opening + "\n\nOne group treated 23 patients and followed them for 24 months.\n")
+    assert form["design"] == "summary of several studies"
+    assert (form["sample_size"], form["follow_up_months"]) == (None, None)
+
+
+@pytest.mark.parametrize("names, merged", [
+    (["High dose (n = 30)", "high-dose arm", "the high-dose group"], ["High dose"]),
+    (["Cells implanted, mean ± SD", "cells"], ["Cells implanted", "cells"]),
+])
+def test_arm_names_are_merged_across_wordings(names, merged):
+    from textmine.records.form import _arm_key, _arm_name
+    assert len({_arm_key(n) for n in names}) == len(merged)
+    assert _arm_name(names[0]) == merged[0]
 
 
 def test_a_review_leaves_the_study_level_fields_empty(pipeline):

@@ -37,12 +37,14 @@ from textmine.links.entities import Entity
 from textmine.mentions import Mention
 from textmine.pipeline.sentences import split_sentences
 from textmine.rulebook import PatternError, patterns_dir
+from textmine.values.numbers import parse_number
 
 FORM_KEYS = ("doc", "title", "design", "sample_size", "follow_up_months", "arms", "doses", "scores",
              "population", "intervention", "comparator", "evidence")
 HUMANS = "MESH:D006801"
 ARM_NOISE = {"a", "an", "the", "group", "groups", "arm", "arms", "cohort"}  # words that do not tell groups apart
-REVIEWS = ("systematic review and meta-analysis", "meta-analysis", "systematic review", "narrative review")
+REVIEWS = ("systematic review and meta-analysis", "meta-analysis", "systematic review", "narrative review",
+           "summary of several studies")  # designs whose figures are other studies'; their forms stay empty
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ class FormRules:
     not_participants: regex.Pattern
     later: regex.Pattern
     allocated: regex.Pattern
+    enrolled_subject: regex.Pattern
+    cited: regex.Pattern
+    per_group: regex.Pattern
+    groups: regex.Pattern
     reviews_from: int
     comparator: regex.Pattern
     source: tuple[tuple[str, regex.Pattern], ...]
@@ -73,6 +79,8 @@ class FormRules:
             return cls(pairs("design"), int(data["opening"]), regex.compile(data["enrolled"], regex.I),
                        regex.compile(data["not_enrolled"], regex.I), regex.compile(data["not_participants"], regex.I),
                        regex.compile(data["later"], regex.I), regex.compile(data["allocated"], regex.I),
+                       regex.compile(data["enrolled_subject"], regex.I), regex.compile(data["cited"], regex.I),
+                       regex.compile(data["per_group"], regex.I), regex.compile(data["groups"], regex.I),
                        int(data["reviews_from"]),
                        regex.compile(data["comparator"], regex.I),
                        pairs("source"), pairs("route"))
@@ -162,11 +170,27 @@ def _allocated(m: Mention, counts: list[Mention], rules: FormRules) -> bool:
         o is not m and o.sentence == m.sentence for o in counts)
 
 
+def _is_whole(m: Mention, counts: list[Mention], rules: FormRules) -> bool:
+    """A count linked to a group that is nonetheless the whole study: a sum of its sentence's other
+    counts, the only count of an allocating sentence, or the subject of the enrolment verb."""
+    return (_is_total(m, counts) or _allocated(m, counts, rules)
+            or rules.enrolled_subject.search(_around(m, 0, 60)[len(m.text):]) is not None)
+
+
+def _cited(m: Mention, rules: FormRules) -> bool:
+    """A value given after its sentence names another study ("an earlier trial randomised 135
+    patients"): that study's figure, not this paper's."""
+    at = m.sentence.find(m.text)
+    return at > 0 and rules.cited.search(m.sentence, 0, at) is not None
+
+
 def _enrolment(mentions: list[Mention], rules: FormRules) -> tuple[int | None, list[Mention]]:
     counts = [m for m in mentions if m.field == "sample_size" and m.value is not None and m.value == int(m.value)
               and not rules.not_participants.search(_around(m, 0, 15))]  # not "30 discs"
-    whole = [m for m in counts if (not _links(m, "arm") or _is_total(m, counts) or _allocated(m, counts, rules))
-             and not _links(m, "timepoint")]
+    every = [m for m in mentions if m.field == "sample_size" and m.value is not None]  # "55 at two levels" is a part
+    per_group = [m for m in counts if rules.per_group.search(_around(m, 0, 40))]
+    whole = [m for m in counts if (not _links(m, "arm") or _is_whole(m, every, rules))
+             and not _links(m, "timepoint") and m not in per_group]
 
     def subset(m: Mention) -> bool:  # "Of 131 screened, 80 were randomised": the words by the count,
         # unless it is what was enrolled ("it took 4 years to enrol 51 eligible participants")
@@ -177,6 +201,10 @@ def _enrolment(mentions: list[Mention], rules: FormRules) -> tuple[int | None, l
         tally = Counter(int(m.value) for m in enrolled)
         best = max(tally, key=lambda v: (tally[v], -next(i for i, m in enumerate(enrolled) if int(m.value) == v)))
         return best, [m for m in enrolled if int(m.value) == best]
+    for m in per_group:  # "twelve per group, to the four groups": the product
+        k = rules.groups.search(m.sentence)
+        if k is not None:
+            return int(m.value) * int(parse_number(k.group("k"))), [m]
     owned = [m for m in counts if _links(m, "arm") and not _links(m, "timepoint") and not subset(m)]
     by_sentence: dict[str, dict[str, Mention]] = {}  # groups' counts given together: "30 … low dose and 28 … high dose"
     for m in owned:
@@ -208,26 +236,53 @@ def _follow_up(mentions: list[Mention]) -> tuple[float | None, list[Mention]]:
     return round(longest, 2), [m for v, m in found if v == longest]
 
 
-def _arms(mentions: list[Mention]) -> list[dict[str, Any]]:
+def _arms(mentions: list[Mention], rules: FormRules) -> list[dict[str, Any]]:
     arms: dict[str, dict[str, Any]] = {}
     counts = [m for m in mentions if m.field == "sample_size" and m.value is not None]
     for m in mentions:
-        if m.field == "sample_size" and _is_total(m, counts):
+        if m.field == "sample_size" and _is_whole(m, counts, rules):
             continue  # "80 were randomised: 40 to cells and 40 to sham": the whole, not a group
         for link in _links(m, "arm"):
             key = _arm_key(link.text)
-            arm = arms.setdefault(key, {"name": link.text, "id": link.id, "n": None, "evidence": []})
+            arm = arms.setdefault(key, {"name": _arm_name(link.text), "id": link.id, "n": None, "evidence": []})
             if m.field == "sample_size" and arm["n"] is None and m.value is not None and not _links(m, "timepoint"):
                 arm["n"] = int(m.value)
                 arm["evidence"].append(evidence_of(m))
             elif not arm["evidence"]:
                 arm["evidence"].append(evidence_of(m))
-    return list(arms.values())
+    return _merged(arms)
+
+
+def _merged(arms: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One arm for "high dose" and "high-dose arm against placebo": a name that starts with another
+    arm's words is that arm, under the shorter name, in the place of its first mention."""
+    order = list(arms)
+    kept: dict[str, dict[str, Any]] = {}
+    first: dict[str, int] = {}
+    for key in sorted(arms, key=lambda k: (len(k.split()), k)):
+        words = key.split()
+        home = next((k for k in kept if words[:len(k.split())] == k.split()), None)
+        if home is None:
+            kept[key], first[key] = arms[key], order.index(key)
+            continue
+        arm, first[home] = kept[home], min(first[home], order.index(key))
+        if arm["n"] is None and arms[key]["n"] is not None:
+            arm["n"] = arms[key]["n"]
+            arm["evidence"] = arms[key]["evidence"] + arm["evidence"]
+    return [kept[k] for k in sorted(kept, key=first.get)]
+
+
+def _arm_name(text: str) -> str:
+    """The group's name without what a table header adds: "Low dose (n = 30)" -> "Low dose",
+    "Cells implanted, mean ± SD" -> "Cells implanted"."""
+    name = regex.sub(r"\s*[(\[][^)\]]*[)\]]", "", text).split(",")[0].strip(" :;-")
+    return name or text
 
 
 def _arm_key(name: str) -> str:
-    """One key for the ways a group is named: "the cell group", "cells" and "Cells" -> "cell"."""
-    words = [w for w in regex.findall(r"[\p{L}\p{N}+/-]+", name.lower()) if w not in ARM_NOISE]
+    """One key for the ways a group is named: "the cell group", "cells" and "Cells" -> "cell";
+    "high-dose arm" and "High dose (n = 30)" -> "high dose"."""
+    words = [w for w in regex.findall(r"[\p{L}\p{N}+/]+", _arm_name(name).lower()) if w not in ARM_NOISE]
     if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
         words[-1] = words[-1][:-1]
     return " ".join(words) or name.lower()
@@ -263,19 +318,20 @@ def build_form(document: Document, mentions: list[Mention], entities: list[Entit
     if design_evidence:
         evidence["design"] = [design_evidence]
     review = design in REVIEWS  # a form is for one primary study: a review's figures are its studies'
+    scores = [m.to_dict() for m in mentions if m.field == "score"]
+    if scores:
+        evidence["scores"] = [evidence_of(m) for m in mentions if m.field == "score"]
+    mentions = [m for m in mentions if not _cited(m, rules)]
     sample_size, from_mentions = _enrolment(mentions, rules) if not review else (None, [])
     if from_mentions:
         evidence["sample_size"] = [evidence_of(m) for m in from_mentions]
     follow_up, from_mentions = _follow_up(mentions) if not review else (None, [])
     if from_mentions:
         evidence["follow_up_months"] = [evidence_of(m) for m in from_mentions]
-    arms = _arms(mentions) if not review else []
+    arms = _arms(mentions, rules) if not review else []
     doses = [m.to_dict() for m in mentions if m.field == "dose"] if not review else []
-    scores = [m.to_dict() for m in mentions if m.field == "score"]
     if doses:
         evidence["doses"] = [evidence_of(m) for m in mentions if m.field == "dose"]
-    if scores:
-        evidence["scores"] = [evidence_of(m) for m in mentions if m.field == "score"]
 
     species = _named(entities, ("species",))
     condition = _named(entities, ("disease",))
