@@ -32,6 +32,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/words_per_second.py
+	$(BIN)/python benchmarks/scan_benchmark.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

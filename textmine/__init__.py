@@ -15,4 +15,12 @@ def extract(source, pipeline=None):
     return _extract(source, pipeline)
 
 
-__all__ = ["extract", "__version__"]
+def load(store):
+    """A ``textmine scan`` store as pandas DataFrames: ``.documents``, ``.mentions``, ``.records``,
+    ``.entities`` (see ``textmine.batch.tables.load``)."""
+    from textmine.batch.tables import load as _load
+
+    return _load(store)
+
+
+__all__ = ["extract", "load", "__version__"]

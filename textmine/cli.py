@@ -5,6 +5,8 @@
     textmine report FILE -o REPORT_HTML
     textmine entities FILE... [--format table|jsonl] [--kb KB] [-o OUT]
     textmine kb build MESH_XML -o KB
+    textmine scan PATH... -o STORE [--workers N] [--scheduler ADDRESS] [--glob PATTERN] [--retry-failed]
+    textmine export STORE --format parquet|csv|xlsx|jsonl [--what mentions|records|entities|documents] [-o OUT]
 
 Errors are one line on stderr naming the file and the problem; other files are still
 processed, and the exit code is 1 if any file failed (2 for a usage error).
@@ -56,6 +58,23 @@ def _parser() -> argparse.ArgumentParser:
     kbb.add_argument("mesh_xml", metavar="MESH_XML")
     kbb.add_argument("-o", "--output", required=True, metavar="KB", help="folder to write kb.jsonl and meta.json to")
 
+    sc = sub.add_parser("scan", help="scan folders of papers into a resumable SQLite store, in parallel")
+    sc.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (walked) or glob patterns")
+    sc.add_argument("-o", "--output", required=True, metavar="STORE", help="the SQLite store (created if missing)")
+    sc.add_argument("--workers", type=_positive_int, metavar="N", help="worker processes (default: one per core)")
+    sc.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786")
+    sc.add_argument("--glob", metavar="PATTERN", help="in folders, only files whose name matches (e.g. '*.pdf')")
+    sc.add_argument("--retry-failed", action="store_true", help="analyse again documents that failed before")
+    sc.add_argument("--max-mb", type=float, default=50, metavar="MB", help="skip larger files as failed (default: 50)")
+    sc.add_argument("--timeout", type=float, default=300, metavar="S", help="per-document limit in seconds (default: 300)")
+    sc.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
+
+    xp = sub.add_parser("export", help="a table of a scan store as parquet, csv, xlsx or jsonl")
+    xp.add_argument("store", metavar="STORE")
+    xp.add_argument("--format", choices=("parquet", "csv", "xlsx", "jsonl"), default="jsonl")
+    xp.add_argument("--what", choices=("mentions", "records", "entities", "documents"), default="mentions")
+    xp.add_argument("-o", "--output", metavar="OUT", help="write here (required for parquet and xlsx)")
+
     ev = sub.add_parser("eval", help="precision, recall and F1 per field against the gold set")
     ev.add_argument("--gold", default="gold", help="gold JSONL file or directory (default: gold/)")
     ev.add_argument("--split", choices=("tune", "heldout", "all"), default="all")
@@ -94,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _eval(args)
         if args.command == "gold":
             return _gold(args)
+        if args.command == "scan":
+            return _scan(args)
+        if args.command == "export":
+            return _export(args)
     except TextmineError as exc:  # a problem with an input the whole command needs (a knowledge base)
         print(f"textmine: error: {exc}", file=sys.stderr)
         return 1
@@ -103,6 +126,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     return 2  # pragma: no cover - argparse enforces the choices
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from textmine.batch import ScanOptions, scan
+
+    options = ScanOptions(workers=args.workers, scheduler=args.scheduler, pattern=args.glob,
+                          retry_failed=args.retry_failed, max_bytes=int(args.max_mb * 1024 * 1024),
+                          timeout=args.timeout or None, progress=False if args.quiet else None)
+
+    def log(path: str, error: str) -> None:
+        print(f"textmine: error: {path}: {error}", file=sys.stderr)
+
+    summary = scan(args.paths, args.output, options, log=log)
+    print(summary.text(), file=sys.stderr)
+    if summary.interrupted:
+        return 130
+    return 1 if summary.failed or summary.failed_before else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from textmine.batch.tables import export
+
+    if args.format in ("parquet", "xlsx") and not args.output:
+        print(f"textmine export: error: --format {args.format} needs -o OUT", file=sys.stderr)
+        return 2
+    rows = export(args.store, args.format, args.what, args.output, stream=sys.stdout)
+    if args.output:
+        print(f"textmine export: {rows} {args.what} row(s) written to {args.output}", file=sys.stderr)
+    return 0
 
 
 def _open_output(path: str | None) -> TextIO | None:

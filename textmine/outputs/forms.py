@@ -32,7 +32,7 @@ def form_row(form: dict[str, Any]) -> dict[str, Any]:
             continue
         items = _evidence_items(column, form)
         row[f"{column} evidence"] = _clip(" | ".join(_quote(item) for item in items)) if items else ""
-    return {key: _safe(value) for key, value in row.items()}
+    return {key: spreadsheet_safe(value) for key, value in row.items()}
 
 
 def _cell(column: str, form: dict[str, Any]) -> Any:
@@ -75,7 +75,7 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
 
 
-def _safe(value: Any) -> Any:
+def spreadsheet_safe(value: Any) -> Any:
     """A text cell a spreadsheet will not run: one starting like a formula ("=", "+", "-", "@")
     gets a leading apostrophe."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -113,7 +113,7 @@ def write_forms_xlsx(forms: list[dict[str, Any]], mentions: list[Mention], path:
     for m in mentions:
         d = m.to_dict()
         d["links"] = json.dumps(d["links"], ensure_ascii=False)
-        mention_rows.append({key: _safe(value) for key, value in d.items()})
+        mention_rows.append({key: spreadsheet_safe(value) for key, value in d.items()})
     mentions_frame = pd.DataFrame(mention_rows, columns=list(CONTRACT_KEYS + EXTRA_KEYS))
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         forms_frame.to_excel(writer, sheet_name="forms", index=False)
