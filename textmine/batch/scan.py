@@ -107,9 +107,9 @@ def scan(paths: Iterable[str], store_path: str | Path, options: ScanOptions | No
         pending.sort(key=lambda item: -_size(item[0]))
         progress = Progress(len(pending), options.progress)
         try:
-            runner = DaskRunner(options.scheduler) if options.scheduler else PoolRunner(options.workers)
+            runner: Runner = DaskRunner(options.scheduler) if options.scheduler else PoolRunner(options.workers)
             try:
-                for result in runner.run(_tasks(pending, options), progress_hint=len(pending)):
+                for result in runner.run(_tasks(pending, options)):
                     if summary.first_result is None:
                         summary.first_result = time.perf_counter() - started
                     store.write(result)
@@ -203,47 +203,73 @@ def _unread(task: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-class PoolRunner:
-    """Documents over a local process pool; each worker builds its pipeline once."""
+class Runner:
+    """Keeps ``window`` documents in flight and yields each one's row as it finishes; a runner
+    says how to submit, wait and collect."""
 
-    def __init__(self, workers: int | None) -> None:
-        self.workers = max(1, workers or os.cpu_count() or 1)
-        self.pool = self._new_pool(self.workers)
+    window = 1
 
-    @staticmethod
-    def _new_pool(workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, initializer=init_pool_worker)
-
-    def run(self, tasks: Iterator[dict[str, Any]], progress_hint: int = 0) -> Iterator[dict[str, Any]]:
-        window = 2 * self.workers
+    def run(self, tasks: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         running: dict[Any, dict[str, Any]] = {}
         tasks = iter(tasks)
         exhausted = False
         while running or not exhausted:
-            while not exhausted and len(running) < window:
+            while not exhausted and len(running) < self.window:
                 task = next(tasks, None)
                 if task is None:
                     exhausted = True
                 elif (row := _unread(task)) is not None:
                     yield row
                 else:
-                    running[self.pool.submit(process, task)] = task
-            if not running:
-                continue
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            broken = []
-            for future in finished:
-                task = running.pop(future)
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    broken.append(task)
-            if broken:  # a worker died: every document in flight is a suspect
-                broken += list(running.values())
-                running.clear()
-                self.pool.shutdown(wait=False, cancel_futures=True)
-                yield from self._isolate(broken)
-                self.pool = self._new_pool(self.workers)
+                    running[self.submit(task)] = task
+            if running:
+                yield from self.collect(self.wait_any(running), running)
+
+    def submit(self, task: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def wait_any(self, running: dict[Any, dict[str, Any]]) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def collect(self, finished: Iterable[Any], running: dict[Any, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class PoolRunner(Runner):
+    """Documents over a local process pool; each worker builds its pipeline once."""
+
+    def __init__(self, workers: int | None) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.window = 2 * self.workers
+        self.pool = self._new_pool(self.workers)
+
+    @staticmethod
+    def _new_pool(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, initializer=init_pool_worker)
+
+    def submit(self, task: dict[str, Any]) -> Any:
+        return self.pool.submit(process, task)
+
+    def wait_any(self, running: dict[Any, dict[str, Any]]) -> Iterable[Any]:
+        return wait(running, return_when=FIRST_COMPLETED).done
+
+    def collect(self, finished: Iterable[Any], running: dict[Any, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        broken = []
+        for future in finished:
+            task = running.pop(future)
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                broken.append(task)
+        if broken:  # a worker died: every document in flight is a suspect
+            broken += list(running.values())
+            running.clear()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            yield from self._isolate(broken)
+            self.pool = self._new_pool(self.workers)
 
     def _isolate(self, suspects: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Each suspect alone in a fresh process: the one that kills it again is recorded."""
@@ -252,8 +278,7 @@ class PoolRunner:
             try:
                 yield pool.submit(process, task).result()
             except BrokenProcessPool:
-                yield {"hash": task["hash"], "path": task["path"], "bytes": len(task["data"]), "status": "failed",
-                       "error": "the worker process died while analysing it (a crash or out of memory)"}
+                yield _lost(task, "the worker process died while analysing it (a crash or out of memory)")
             finally:
                 pool.shutdown(wait=False, cancel_futures=True)
 
@@ -261,7 +286,7 @@ class PoolRunner:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-class DaskRunner:
+class DaskRunner(Runner):
     """Documents over a Dask distributed cluster (``pip install 'textmine[cluster]'``); each worker
     process builds its pipeline on its first document. textmine must be installed on the workers."""
 
@@ -274,36 +299,29 @@ class DaskRunner:
             self.client = Client(address, timeout="15s")
         except (OSError, TimeoutError) as exc:
             raise TextmineError(f"{address}: cannot reach the Dask scheduler ({exc.__class__.__name__}: {exc})") from None
-        self.threads = max(1, sum(self.client.nthreads().values()))
+        self.window = 2 * max(1, sum(self.client.nthreads().values()))
 
-    def run(self, tasks: Iterator[dict[str, Any]], progress_hint: int = 0) -> Iterator[dict[str, Any]]:
+    def submit(self, task: dict[str, Any]) -> Any:
+        return self.client.submit(process, task, pure=False, retries=1)
+
+    def wait_any(self, running: dict[Any, dict[str, Any]]) -> Iterable[Any]:
         from distributed import wait as dask_wait
 
-        window = 2 * self.threads
-        running: dict[Any, dict[str, Any]] = {}
-        tasks = iter(tasks)
-        exhausted = False
-        while running or not exhausted:
-            while not exhausted and len(running) < window:
-                task = next(tasks, None)
-                if task is None:
-                    exhausted = True
-                elif (row := _unread(task)) is not None:
-                    yield row
-                else:
-                    running[self.client.submit(process, task, pure=False, retries=1)] = task
-            if not running:
-                continue
-            finished = dask_wait(list(running), return_when="FIRST_COMPLETED").done
-            for future in finished:
-                task = running.pop(future)
-                try:
-                    yield future.result()
-                except Exception as exc:  # the worker was lost twice: record it, go on
-                    yield {"hash": task["hash"], "path": task["path"], "bytes": len(task["data"]), "status": "failed",
-                           "error": f"lost on the cluster: {exc.__class__.__name__}: {exc}"}
-                finally:
-                    future.release()
+        return dask_wait(list(running), return_when="FIRST_COMPLETED").done
+
+    def collect(self, finished: Iterable[Any], running: dict[Any, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for future in finished:
+            task = running.pop(future)
+            try:
+                yield future.result()
+            except Exception as exc:  # the worker was lost twice: record it, go on
+                yield _lost(task, f"lost on the cluster: {exc.__class__.__name__}: {exc}")
+            finally:
+                future.release()
 
     def close(self) -> None:
         self.client.close()
+
+
+def _lost(task: dict[str, Any], error: str) -> dict[str, Any]:
+    return {"hash": task["hash"], "path": task["path"], "bytes": len(task["data"]), "status": "failed", "error": error}
