@@ -13,7 +13,6 @@ import resource
 import signal
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from textmine.errors import InputError, TextmineError
@@ -89,24 +88,12 @@ def _on_alarm(signum, frame):
 
 
 def _analyse(path: str, data: bytes) -> dict[str, Any]:
-    from textmine.parse import SUPPORTED, TEXT_SUFFIXES, parse_bytes
-    from textmine.parse.pdf import load_pdf
-    from textmine.records.form import build_form
+    from textmine.parse import document_from_bytes
+    from textmine.records.form import form_of
 
-    suffix = Path(path).suffix.lower()
-    if suffix == ".pdf":
-        if not data.strip():
-            raise InputError(path, "empty file")
-        document = load_pdf(path, data)
-        pages = max(document.geometry.pages) if document.geometry is not None and len(document.geometry.pages) else None
-    elif suffix in TEXT_SUFFIXES:
-        document = parse_bytes(data, path, TEXT_SUFFIXES[suffix])
-        pages = None
-    else:
-        raise InputError(path, f"unsupported file type {suffix or '(no extension)'!r}; expected one of {', '.join(SUPPORTED)}")
-    pipeline, rules = _STATE["pipeline"], _STATE["rules"]
-    mentions = pipeline.analyse(document).mentions
-    entities = pipeline.entities(document)
-    form = build_form(document, mentions, entities, rules)
+    document = document_from_bytes(data, path)
+    geometry = document.geometry
+    pages = max(geometry.pages) if geometry is not None and len(geometry.pages) else None  # PDFs only
+    form, mentions, entities = form_of(document, _STATE["pipeline"], _STATE["rules"])
     return {"format": document.format, "pages": pages, "words": len(document.text.split()),
             "mentions": [m.to_dict() for m in mentions], "entities": [e.to_dict() for e in entities], "form": form}

@@ -23,8 +23,8 @@ def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
     name = str(path)
     p = Path(path)
     suffix = p.suffix.lower()
-    if suffix not in TEXT_SUFFIXES and suffix != ".pdf":
-        raise InputError(name, f"unsupported file type {suffix or '(no extension)'!r}; expected one of {', '.join(SUPPORTED)}")
+    if suffix not in SUPPORTED:
+        raise InputError(name, _unsupported(suffix))
     try:
         if p.is_dir():
             raise InputError(name, "is a directory, not a file")
@@ -32,17 +32,30 @@ def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
         if size > max_bytes:
             raise InputError(name, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
         data = p.read_bytes()
-        if suffix == ".pdf":
-            if not data.strip():
-                raise InputError(name, "empty file")
-            return load_pdf(name, data)
     except FileNotFoundError:
         raise InputError(name, "no such file") from None
     except PermissionError:
         raise InputError(name, "permission denied") from None
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    return document_from_bytes(data, name)
+
+
+def document_from_bytes(data: bytes, name: str) -> Document:
+    """A file's bytes as a ``Document``, the parser chosen by the extension of ``name`` (a batch
+    worker gets bytes, not a path). Raises ``InputError`` as ``load_document`` does."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".pdf":
+        if not data.strip():
+            raise InputError(name, "empty file")
+        return load_pdf(name, data)
+    if suffix not in TEXT_SUFFIXES:
+        raise InputError(name, _unsupported(suffix))
     return parse_bytes(data, name, TEXT_SUFFIXES[suffix])
+
+
+def _unsupported(suffix: str) -> str:
+    return f"unsupported file type {suffix or '(no extension)'!r}; expected one of {', '.join(SUPPORTED)}"
 
 
 def parse_bytes(data: bytes, name: str, fmt: str) -> Document:
@@ -61,4 +74,4 @@ def parse_bytes(data: bytes, name: str, fmt: str) -> Document:
     return parse_text(text, name, fmt)
 
 
-__all__ = ["load_document", "parse_bytes", "parse_text", "SUPPORTED"]
+__all__ = ["load_document", "document_from_bytes", "parse_bytes", "parse_text", "SUPPORTED"]
