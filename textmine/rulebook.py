@@ -27,6 +27,8 @@ from typing import Any, Iterable
 
 import regex
 
+from textmine import regex_cache
+
 LABELS = ("sample_size", "dose", "score", "follow_up")
 KINDS = ("regex", "phrase", "token")
 ROLES = ("extract", "veto")
@@ -290,7 +292,7 @@ def _validate(entry: dict, where: str, macros: dict[str, str]) -> Pattern:
         phrases = [raw] if isinstance(raw, str) else raw
         if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
             raise PatternError(f"{where}: a phrase pattern is a non-empty string or list of strings")
-        alternation = "|".join(regex.escape(p) for p in sorted(phrases, key=len, reverse=True))
+        alternation = "|".join(regex.escape(p) for p in sorted(phrases, key=lambda s: (-len(s), s)))
         compiled = _compile(rf"(?<!\w)(?:{alternation})(?!\w)", where)
     else:  # token: a spaCy Matcher pattern, a list of token dicts
         if not (isinstance(raw, list) and raw and all(isinstance(t, dict) for t in raw)):
@@ -349,20 +351,20 @@ def compile_lowercase(pattern: str, where: str = "") -> regex.Pattern:
     if _UPPER_ESCAPE.search(pattern):
         raise PatternError(f"{where}: a trigger runs on lower-cased text; it cannot use \\S, \\W, \\D, \\B or named groups")
     try:
-        return regex.compile(pattern.lower())
+        return regex_cache.compile(pattern.lower())
     except regex.error as exc:
         raise PatternError(f"{where}: bad regex: {exc}") from None
 
 
 def _compile(pattern: str, where: str) -> regex.Pattern:
     try:
-        return regex.compile(pattern, regex.IGNORECASE)
+        return regex_cache.compile(pattern, regex.IGNORECASE)
     except regex.error as exc:
         raise PatternError(f"{where}: bad regex: {exc}") from None
 
 
 def _alternation(items: Iterable[str]) -> str:
-    return "|".join(regex.escape(s) for s in sorted(set(items), key=len, reverse=True))
+    return "|".join(regex.escape(s) for s in sorted(set(items), key=lambda s: (-len(s), s)))
 
 
 def _expand_macros(raw: dict, lexicons: dict, measures: list[dict], directory: Path) -> dict[str, str]:

@@ -6,6 +6,7 @@ from typing import Iterable
 
 import regex
 
+from textmine import regex_cache
 from textmine.extractors.dose_per import per_from_context
 from textmine.extractors.engine import Builder, Candidate, Region, group, group_span
 from textmine.rulebook import Pattern, RuleBook, expand
@@ -18,7 +19,7 @@ MIN_BARE_CELLS = 1e4  # a unit-less power of ten below this is not a cell dose
 
 def make_builder(book: RuleBook) -> Builder:
     """The dose builder for ``run_patterns``."""
-    range_after = regex.compile(expand("{DOSE_RANGE_AFTER}", book.macros), regex.I)
+    range_after = regex_cache.compile(expand("{DOSE_RANGE_AFTER}", book.macros), regex.I)
 
     def build(m: regex.Match, pattern: Pattern, region: Region) -> Iterable[Candidate]:
         start, end = group_span(m)
@@ -102,8 +103,8 @@ def list_items(candidates: list[Candidate], region: Region, macros: dict[str, st
     "and"/"or" right before the dose."""
     key = macros["DOSE_LIST_BEFORE"]
     if key not in _LISTS:
-        _LISTS[key] = (regex.compile(expand("{DOSE_LIST_BEFORE}", macros), regex.I),
-                       regex.compile(expand("{DOSE_LIST_ITEM}", macros), regex.I))
+        _LISTS[key] = (regex_cache.compile(expand("{DOSE_LIST_BEFORE}", macros), regex.I),
+                       regex_cache.compile(expand("{DOSE_LIST_ITEM}", macros), regex.I))
     before, item = _LISTS[key]
     taken = [(c.start, c.end) for c in candidates]
     out: list[Candidate] = []

@@ -7,6 +7,7 @@ from typing import Iterable
 
 import regex
 
+from textmine import regex_cache
 from textmine.extractors.engine import Candidate, Region, group, group_span, mask_parentheses
 from textmine.rulebook import Pattern, expand
 from textmine.values.numbers import NumberFormatError, parse_number
@@ -45,7 +46,7 @@ def _compiled(cache: dict, macros: dict[str, str], *sources: str) -> tuple[regex
         names = _NAMES[sources] = tuple(name for source in sources for name in _NAMED.findall(source))
     key = (sources, *(macros.get(name, "") for name in names))
     if key not in cache:
-        cache[key] = tuple(regex.compile(expand(source, macros), regex.I) for source in sources)
+        cache[key] = tuple(regex_cache.compile(expand(source, macros), regex.I) for source in sources)
     return cache[key]
 
 

@@ -40,7 +40,7 @@ class MeasureFinder:
     def __init__(self, book: RuleBook, aliases: dict[str, str] | None = None):
         self.book = book
         self.aliases = {k.lower(): v for k, v in (aliases or {}).items()}
-        extra = "|".join(regex.escape(a) for a in sorted(self.aliases, key=len, reverse=True))
+        extra = "|".join(regex.escape(a) for a in sorted(self.aliases, key=lambda s: (-len(s), s)))
         body = "{MEASURE}" + (f"|{extra}" if extra else "")
         self.regex = regex.compile(rf"(?<![\w-])(?:{expand(body, book.macros)})(?![\w]|-\w)", regex.I)
         names = [n for m in book.measures for n in [m["measure"], *m.get("names", [])]]

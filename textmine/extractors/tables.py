@@ -11,6 +11,7 @@ from typing import Callable
 
 import regex
 
+from textmine import regex_cache
 from textmine.document import Block, Cell
 from textmine.extractors import dose, follow_up, sample_size, score
 from textmine.extractors.engine import Candidate, Region, resolve_overlaps
@@ -39,26 +40,26 @@ _BRACKETED_COUNT = regex.compile(r"(?<=\(\s*)\d+(?=\s*\))")
 class TableReader:
     def __init__(self, book: RuleBook):
         data = load_json("tables.json", book.directory)
-        self.headers = {k: regex.compile(v, regex.I) for k, v in data.items() if not k.startswith("_")}
+        self.headers = {k: regex_cache.compile(v, regex.I) for k, v in data.items() if not k.startswith("_")}
         m = self.macros = book.macros
-        self.count = regex.compile(expand(r"^\s*(?:{COUNT})\s*$", m), regex.I)
+        self.count = regex_cache.compile(expand(r"^\s*(?:{COUNT})\s*$", m), regex.I)
         tag = r"(?:\s+(?:analy[sz]ed|reviewed|evaluable|evaluated|completed|treated)|(?:\s+[A-Za-z][\w+-]{0,15}){1,2}(?=\s*[/,;)]))?"
         # "24 (16/8)", "30/28", "100 (33/34/33); 83 analysed", "117 (100 reviewed)", "64 (32 PRP / 32 BMC)"
-        self.counts = regex.compile(rf"^\s*\d+{tag}(?:\s*(?:[(/+,;]|\)\s*[,;/]?)\s*\d+{tag})+\s*\)?\s*$", regex.I)
-        self.number = regex.compile(expand(r"^\s*(?P<value>{DEC})(?P<sd>{SD})?\s*%?\s*$", m), regex.I)
-        self.amount = regex.compile(expand(r"^\s*(?:{AMOUNT_RANGE}|{AMOUNT})\s*$", m), regex.I)
-        self.duration = regex.compile(expand(r"^\s*(?:{TIMEPOINT})\s*$", m), regex.I)  # "36 months", "Month 18"
-        self.duration_lead = regex.compile(expand(r"^\s*(?P<d>{DURATION})(?=\s*[,;]\s)", m), regex.I)  # "24 weeks, with visits …"
+        self.counts = regex_cache.compile(rf"^\s*\d+{tag}(?:\s*(?:[(/+,;]|\)\s*[,;/]?)\s*\d+{tag})+\s*\)?\s*$", regex.I)
+        self.number = regex_cache.compile(expand(r"^\s*(?P<value>{DEC})(?P<sd>{SD})?\s*%?\s*$", m), regex.I)
+        self.amount = regex_cache.compile(expand(r"^\s*(?:{AMOUNT_RANGE}|{AMOUNT})\s*$", m), regex.I)
+        self.duration = regex_cache.compile(expand(r"^\s*(?:{TIMEPOINT})\s*$", m), regex.I)  # "36 months", "Month 18"
+        self.duration_lead = regex_cache.compile(expand(r"^\s*(?P<d>{DURATION})(?=\s*[,;]\s)", m), regex.I)  # "24 weeks, with visits …"
         # "mean 38 months (range 30–46)", "31 mo (8-60)", "up to 5 y", "5 years after injection"
-        self.duration_cell = regex.compile(expand(
+        self.duration_cell = regex_cache.compile(expand(
             r"^\s*(?:(?:mean|median|average|up\s+to|about|approx\.?|≥|>=)\s*)?(?P<d>{DURATION}|{DEC}(?=\s*(?:±|\+/-)\s*{DEC}\s*(?:{DURATION_UNIT})))(?:\s*(?:±|\+/-)\s*(?P<sd>{DEC})\s*(?P<u>{DURATION_UNIT}))?"
             r"(?:\s*\(\s*(?:range|IQR)?[:,]?\s*(?P<lo>{DEC})\s*(?:-|to)\s*(?P<hi>{DEC})(?:\s*(?:{DURATION_UNIT}))?\s*\))?"
             r"(?:\s+(?:after|post|from)\s+[\w-]+(?:\s+[\w-]+)?)?\s*$", m), regex.I)
         # "4 and 6 wk", "2, 4 and 6 weeks", "6 or 12" (unit in the header), "day 7, 14 and 28": the last time is the end
-        self.duration_list = regex.compile(expand(
+        self.duration_list = regex_cache.compile(expand(
             r"^\s*(?:(?P<u1>{DURATION_UNIT})\s*)?(?:{DEC}\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*))+(?P<last>{DEC})\s*(?P<u2>{DURATION_UNIT})?\s*$", m), regex.I)
-        self.plain_range = regex.compile(expand(r"^\s*{DEC}\s*(?:-|to)\s*{DEC}\s*$", m), regex.I)
-        self.value_range = regex.compile(expand(
+        self.plain_range = regex_cache.compile(expand(r"^\s*{DEC}\s*(?:-|to)\s*{DEC}\s*$", m), regex.I)
+        self.value_range = regex_cache.compile(expand(
             r"^\s*(?P<value>{DEC})\s*[(\[]\s*(?:range[:,]?\s*)?(?P<low>{DEC})\s*(?:-|to|,)\s*(?P<high>{DEC})\s*[)\]]\s*$", m), regex.I)
 
     def read(self, text: str, folded: str, block: Block, run_field: RunField, finder: score.MeasureFinder,

@@ -210,7 +210,7 @@ class EntityRecognizer:
                 short_forms[a.short] = named[-1]
         if short_forms:
             pattern = regex.compile(r"(?<![\w-])(?:" + "|".join(regex.escape(k) for k in
-                                                           sorted(short_forms, key=len, reverse=True)) + r")(?![\w-])")
+                                                           sorted(short_forms, key=lambda s: (-len(s), s))) + r")(?![\w-])")
             taken = [(x.start, x.end) for x in found]
             for s, e in regions:
                 for m in pattern.finditer(text, s, e):

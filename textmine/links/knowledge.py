@@ -46,7 +46,7 @@ class Settings:
         where = "normalise.json"
         try:
             settings = cls(float(raw["min_similarity"]), int(raw["neighbours"]), int(raw["max_words"]),
-                           int(raw["min_words"]), tuple(sorted(raw["suffixes"], key=len, reverse=True)),
+                           int(raw["min_words"]), tuple(sorted(raw["suffixes"], key=lambda s: (-len(s), s))),
                            int(raw["min_stem"]), frozenset(w.lower() for w in raw["stop_words"]))
             settings = replace(settings, distinguishing=frozenset(
                 normal_form(w, settings) for w in raw.get("distinguishing_words", [])))

@@ -60,7 +60,7 @@ class NumberWords:
     @cached_property
     def word_regex(self) -> str:
         """A regex for number words up to the thousands ("One hundred and twenty")."""
-        unit = "|".join(sorted((w for w in self.units if w != "zero"), key=len, reverse=True))
+        unit = "|".join(sorted((w for w in self.units if w != "zero"), key=lambda s: (-len(s), s)))
         tens = "|".join(self.tens)
         small = rf"(?:(?:{tens})(?:[-\s](?:{unit}))?|(?:{unit}))"
         hundreds = rf"(?:{small}[\s-]+hundred(?:[\s-]+(?:and\s+)?{small})?|{small})"
