@@ -212,10 +212,11 @@ class RuleBook:
             if not patterns:
                 self._by_label[key] = None
             else:
-                import spacy
                 from spacy.matcher import Matcher
 
-                nlp = spacy.blank("en")
+                from textmine.pipeline.spacy_base import blank_english
+
+                nlp = blank_english()
                 matcher = Matcher(nlp.vocab, validate=True)
                 for p in patterns:
                     try:

@@ -133,11 +133,11 @@ class EntityRecognizer:
         return self._normaliser
 
     def _build(self) -> None:
-        import spacy
         from spacy.matcher import PhraseMatcher
 
-        self._nlp = spacy.blank("en")
-        self._nlp.max_length = 5_000_000
+        from textmine.pipeline.spacy_base import blank_english
+
+        self._nlp = blank_english()
         self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         blocked = _not_entities(self.directory)
         if blocked:

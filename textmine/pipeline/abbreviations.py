@@ -32,12 +32,14 @@ class AbbreviationFinder:
     """Wraps a blank spaCy pipeline with scispaCy's abbreviation detector; built once, reused."""
 
     def __init__(self) -> None:
-        import spacy
         import scispacy.abbreviation  # noqa: F401  (registers the "abbreviation_detector" factory)
 
-        self.nlp = spacy.blank("en")
-        self.nlp.max_length = MAX_CHUNK + 1000
-        detector = self.nlp.add_pipe("abbreviation_detector")
+        from textmine.pipeline.spacy_base import blank_english
+
+        self.nlp = blank_english()  # shared: the other users only tokenise, which runs no component
+        if "abbreviation_detector" not in self.nlp.pipe_names:
+            self.nlp.add_pipe("abbreviation_detector")
+        detector = self.nlp.get_pipe("abbreviation_detector")
         # After finding the definitions, scispaCy adds a Matcher rule per short form, re-scans
         # the text for further occurrences and removes the rules again: over half its time.
         # We read only the definitions (short → long, resolved document-wide by the pipeline),
