@@ -314,3 +314,65 @@ def test_load_returns_dataframes_and_export_writes_every_format(reference, tmp_p
 def test_load_of_a_missing_store_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="no such store"):
         textmine.load(tmp_path / "nothing.sqlite")
+
+
+def test_a_run_with_nothing_to_do_builds_no_pipeline(reference, tmp_path, monkeypatch):
+    scanning = sys.modules["textmine.batch.scan"]  # the module (the package's `scan` is the function)
+
+    def refuse():
+        raise AssertionError("built a pipeline for a fully cached run")
+
+    monkeypatch.setattr(scanning, "preload", refuse)
+    folder, store = reference
+    copy = tmp_path / "store.sqlite"
+    shutil.copy(store, copy)
+    summary = scan([str(folder)], copy, _quiet(workers=2))
+    assert (summary.done, summary.skipped, summary.ready) == (0, len(SAMPLE), None)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a built pipeline where fork is the default")
+def test_forked_workers_start_from_the_pipeline_built_once_here(tmp_path):
+    import textmine.batch.worker as worker
+
+    summary = scan([str(_corpus(tmp_path / "papers", SAMPLE[:3]))], tmp_path / "s.sqlite", _quiet(workers=2))
+    assert summary.done == 3
+    assert worker._STATE.get("warm") and "pipeline" in worker._STATE  # built and run once in this process
+    assert summary.ready is not None and summary.ready <= summary.first_result
+
+
+def _task(name: str, size: int) -> dict:
+    return {"path": name, "hash": "sha256:" + name, "data": b"x" * size, "timeout": None}
+
+
+@pytest.mark.parametrize("sizes, expected", [
+    ([100] * 20, [8, 8, 4]),                 # abstracts: eight at a time
+    ([900_000, 200_000, 100, 100], [1, 1, 2]),  # long papers alone, then the short ones together
+    ([40_000, 30_000, 100], [2, 1]),         # a batch closes once it holds 64 KiB
+    ([], []),
+])
+def test_documents_go_to_workers_in_small_batches(sizes, expected):
+    from textmine.batch.scan import _batched
+
+    batches = list(_batched(_task(f"d{i}", s) for i, s in enumerate(sizes)))
+    assert [len(b) for b in batches] == expected
+    assert [t["path"] for b in batches for t in b] == [f"d{i}" for i in range(len(sizes))]  # order kept
+
+
+def test_a_file_unreadable_on_the_second_read_is_its_own_failed_row():
+    from textmine.batch.scan import _batched
+
+    items = list(_batched([_task("a", 10), {"path": "gone.pdf", "hash": "sha256:g", "error": "permission denied"},
+                           _task("b", 10)]))
+    assert items[0] == {"hash": "path:gone.pdf", "path": "gone.pdf", "status": "failed", "error": "permission denied"}
+    assert [t["path"] for t in items[1]] == ["a", "b"]
+
+
+def test_a_batch_is_written_whole_or_not_at_all(tmp_path):
+    good = {"hash": "sha256:good", "path": "good.md", "status": "done", "mentions": [], "entities": []}
+    broken = {"path": "broken.md", "status": "done"}  # no hash: the insert fails mid-batch
+    with Store(tmp_path / "s.sqlite") as store:
+        with pytest.raises(KeyError):
+            store.write([good, broken])
+        assert store.statuses() == {}
+        store.write([good])
+        assert store.statuses() == {"sha256:good": "done"}

@@ -2,15 +2,17 @@
 
 The main process walks the paths, hashes files and is the store's only writer; workers (a
 process pool, or a Dask cluster with ``scheduler``) analyse documents and send back plain rows.
-Documents are submitted a few at a time per worker, so memory does not grow with the number of
-files. A worker process that dies (a crash in a native library, the out-of-memory killer) takes
-only the documents it could have been running: those are retried one by one in a fresh
-process, and the one that kills it again is recorded as failed.
+Documents go out in small batches (up to 8 abstracts, or one long paper), two batches per
+worker at a time, so memory does not grow with the number of files and the main process's cost
+per document stays small beside the analysis. A worker process that dies (a crash in a native
+library, the out-of-memory killer) takes only the documents it could have been running: those
+are retried one at a time in a one-worker pool, and the one that kills it is recorded as failed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -22,7 +24,7 @@ from typing import Any, Iterable, Iterator
 from textmine.batch.progress import Progress
 from textmine.batch.sources import Source, expand
 from textmine.batch.store import Store
-from textmine.batch.worker import init_pool_worker, process
+from textmine.batch.worker import init_pool_worker, preload, process_batch
 from textmine.errors import TextmineError
 from textmine.parse import MAX_BYTES
 
@@ -46,7 +48,8 @@ class ScanSummary:
     failed: int = 0
     failed_before: int = 0  # of the skipped: failed in an earlier run
     seconds: float = 0.0
-    first_result: float | None = None  # seconds from the start to the first analysed document (start-up)
+    ready: float | None = None  # seconds from the start until the workers could start (the pipeline built)
+    first_result: float | None = None  # seconds from the start to the first analysed document
     pages: int = 0
     words: int = 0
     worker_peak_mb: dict[int, float] = field(default_factory=dict)
@@ -59,7 +62,11 @@ class ScanSummary:
 
     @property
     def steady_documents_per_second(self) -> float:
-        """The rate once the workers have started: documents after the first, over the time after it."""
+        """The rate once the workers are ready: documents over the time after start-up. Where the
+        workers build their pipelines themselves (no fork, or Dask), start-up runs to the first
+        document analysed, and that document is left out."""
+        if self.ready is not None and self.seconds > self.ready:
+            return (self.done + self.failed) / (self.seconds - self.ready)
         if self.first_result is None or self.seconds <= self.first_result:
             return 0.0
         return (self.done + self.failed - 1) / (self.seconds - self.first_result)
@@ -109,14 +116,17 @@ def scan(paths: Iterable[str], store_path: str | Path, options: ScanOptions | No
         try:
             runner: Runner = DaskRunner(options.scheduler) if options.scheduler else PoolRunner(options.workers)
             try:
-                for result in runner.run(_tasks(pending, options)):
+                for results in runner.run(_tasks(pending, options)):
                     if summary.first_result is None:
                         summary.first_result = time.perf_counter() - started
-                    store.write(result)
-                    _count(summary, result, log)
-                    progress.update(failed=result["status"] == "failed")
+                    store.write(results)
+                    for result in results:
+                        _count(summary, result, log)
+                        progress.update(failed=result["status"] == "failed")
             finally:
                 runner.close()
+                if runner.ready_at is not None:
+                    summary.ready = runner.ready_at - started
         except KeyboardInterrupt:
             summary.interrupted = True
         finally:
@@ -176,7 +186,7 @@ def _tasks(pending: list[tuple[str, str]], options: ScanOptions) -> Iterator[dic
 
 def _record_failure(store: Store, summary: ScanSummary, path: str, digest: str, error: str, log) -> None:
     result = {"hash": digest, "path": path, "status": "failed", "error": error}
-    store.write(result)
+    store.write([result])
     _count(summary, result, log)
 
 
@@ -203,35 +213,58 @@ def _unread(task: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+BATCH_DOCUMENTS = 8  # documents sent to a worker at once: an abstract's analysis is ~20 ms, and
+BATCH_BYTES = 64 * 1024  # each hand-over costs the main process ~1 ms; a long paper goes alone
+
+
+def _batched(tasks: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any] | list[dict[str, Any]]]:
+    """Tasks grouped into batches (lists) of up to ``BATCH_DOCUMENTS`` or ``BATCH_BYTES``; a file
+    that could not be read is yielded at once as its failed row (a dict)."""
+    batch: list[dict[str, Any]] = []
+    size = 0
+    for task in tasks:
+        if (row := _unread(task)) is not None:
+            yield row
+            continue
+        batch.append(task)
+        size += len(task["data"])
+        if len(batch) >= BATCH_DOCUMENTS or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 class Runner:
-    """Keeps ``window`` documents in flight and yields each one's row as it finishes; a runner
-    says how to submit, wait and collect."""
+    """Keeps ``window`` batches of documents in flight and yields each batch's rows (a list) as
+    it finishes; a runner says how to submit, wait and collect."""
 
     window = 1
+    ready_at: float | None = None  # when the workers could start (perf_counter), where known
 
-    def run(self, tasks: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        running: dict[Any, dict[str, Any]] = {}
-        tasks = iter(tasks)
+    def run(self, tasks: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        running: dict[Any, list[dict[str, Any]]] = {}
+        items = _batched(tasks)
         exhausted = False
         while running or not exhausted:
             while not exhausted and len(running) < self.window:
-                task = next(tasks, None)
-                if task is None:
+                item = next(items, None)
+                if item is None:
                     exhausted = True
-                elif (row := _unread(task)) is not None:
-                    yield row
+                elif isinstance(item, dict):
+                    yield [item]
                 else:
-                    running[self.submit(task)] = task
+                    running[self.submit(item)] = item
             if running:
                 yield from self.collect(self.wait_any(running), running)
 
-    def submit(self, task: dict[str, Any]) -> Any:
+    def submit(self, batch: list[dict[str, Any]]) -> Any:
         raise NotImplementedError
 
-    def wait_any(self, running: dict[Any, dict[str, Any]]) -> Iterable[Any]:
+    def wait_any(self, running: dict[Any, list[dict[str, Any]]]) -> Iterable[Any]:
         raise NotImplementedError
 
-    def collect(self, finished: Iterable[Any], running: dict[Any, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def collect(self, finished: Iterable[Any], running: dict[Any, list[dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -239,51 +272,63 @@ class Runner:
 
 
 class PoolRunner(Runner):
-    """Documents over a local process pool; each worker builds its pipeline once."""
+    """Documents over a local process pool, started at the first document (a run with nothing to
+    do builds nothing). Where workers are forked, the pipeline is built once here and every worker
+    starts with it; otherwise each worker builds its own."""
 
     def __init__(self, workers: int | None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.window = 2 * self.workers
-        self.pool = self._new_pool(self.workers)
+        self.pool: ProcessPoolExecutor | None = None
 
-    @staticmethod
-    def _new_pool(workers: int) -> ProcessPoolExecutor:
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        if self.ready_at is None and multiprocessing.get_start_method() == "fork":
+            preload()
+            self.ready_at = time.perf_counter()
         return ProcessPoolExecutor(max_workers=workers, initializer=init_pool_worker)
 
-    def submit(self, task: dict[str, Any]) -> Any:
-        return self.pool.submit(process, task)
+    def submit(self, batch: list[dict[str, Any]]) -> Any:
+        if self.pool is None:
+            self.pool = self._new_pool(self.workers)
+        return self.pool.submit(process_batch, batch)
 
-    def wait_any(self, running: dict[Any, dict[str, Any]]) -> Iterable[Any]:
+    def wait_any(self, running: dict[Any, list[dict[str, Any]]]) -> Iterable[Any]:
         return wait(running, return_when=FIRST_COMPLETED).done
 
-    def collect(self, finished: Iterable[Any], running: dict[Any, dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        broken = []
+    def collect(self, finished: Iterable[Any], running: dict[Any, list[dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
+        broken: list[dict[str, Any]] = []
         for future in finished:
-            task = running.pop(future)
+            batch = running.pop(future)
             try:
                 yield future.result()
             except BrokenProcessPool:
-                broken.append(task)
+                broken += batch
         if broken:  # a worker died: every document in flight is a suspect
-            broken += list(running.values())
+            for batch in running.values():
+                broken += batch
             running.clear()
             self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
             yield from self._isolate(broken)
-            self.pool = self._new_pool(self.workers)
 
-    def _isolate(self, suspects: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Each suspect alone in a fresh process: the one that kills it again is recorded."""
-        for task in suspects:
-            pool = self._new_pool(1)
-            try:
-                yield pool.submit(process, task).result()
-            except BrokenProcessPool:
-                yield _lost(task, "the worker process died while analysing it (a crash or out of memory)")
-            finally:
-                pool.shutdown(wait=False, cancel_futures=True)
+    def _isolate(self, suspects: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        """The suspects one at a time in a one-worker pool: the one that kills it is recorded as
+        failed, and the pool is replaced for the rest."""
+        pool = self._new_pool(1)
+        try:
+            for task in suspects:
+                try:
+                    yield pool.submit(process_batch, [task]).result()
+                except BrokenProcessPool:
+                    yield [_lost(task, "the worker process died while analysing it (a crash or out of memory)")]
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = self._new_pool(1)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskRunner(Runner):
@@ -301,23 +346,24 @@ class DaskRunner(Runner):
             raise TextmineError(f"{address}: cannot reach the Dask scheduler ({exc.__class__.__name__}: {exc})") from None
         self.window = 2 * max(1, sum(self.client.nthreads().values()))
 
-    def submit(self, task: dict[str, Any]) -> Any:
-        return self.client.submit(process, task, pure=False, retries=1)
+    def submit(self, batch: list[dict[str, Any]]) -> Any:
+        return self.client.submit(process_batch, batch, pure=False, retries=1)
 
-    def wait_any(self, running: dict[Any, dict[str, Any]]) -> Iterable[Any]:
+    def wait_any(self, running: dict[Any, list[dict[str, Any]]]) -> Iterable[Any]:
         from distributed import wait as dask_wait
 
         return dask_wait(list(running), return_when="FIRST_COMPLETED").done
 
-    def collect(self, finished: Iterable[Any], running: dict[Any, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def collect(self, finished: Iterable[Any], running: dict[Any, list[dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
         for future in finished:
-            task = running.pop(future)
+            batch = running.pop(future)
             try:
-                yield future.result()
-            except Exception as exc:  # the worker was lost twice: record it, go on
-                yield _lost(task, f"lost on the cluster: {exc.__class__.__name__}: {exc}")
+                rows = future.result()
+            except Exception as exc:  # the worker was lost twice: record its documents, go on
+                rows = [_lost(task, f"lost on the cluster: {exc.__class__.__name__}: {exc}") for task in batch]
             finally:
                 future.release()
+            yield rows
 
     def close(self) -> None:
         self.client.close()

@@ -111,30 +111,35 @@ class Store:
         """Every document's hash and status (``done`` or ``failed``)."""
         return dict(self.conn.execute("SELECT hash, status FROM documents"))
 
-    def write(self, result: dict[str, Any]) -> None:
-        """One document and all that was found in it, in one transaction; a failed earlier
-        attempt of the same content (or of the same unreadable path) is replaced."""
+    def write(self, results: Iterable[dict[str, Any]]) -> None:
+        """Documents (a worker's batch) and all that was found in them, in one transaction: an
+        interrupted run keeps every batch written before. A failed earlier attempt of the same
+        content (or of the same unreadable path) is replaced."""
         with self.conn:
-            self.conn.execute("DELETE FROM documents WHERE hash = ?", (result["hash"],))
-            if result["status"] == "done":  # it is readable now: forget its path's earlier unreadable failure
-                self.conn.execute("DELETE FROM documents WHERE hash = ?", ("path:" + result["path"],))
-            cur = self.conn.execute(
-                "INSERT INTO documents (hash, path, format, status, error, bytes, pages, words, mentions, seconds, "
-                "scanned_at, textmine_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (result["hash"], result["path"], result.get("format"), result["status"], result.get("error"),
-                 result.get("bytes"), result.get("pages"), result.get("words"), len(result.get("mentions") or ()),
-                 result.get("seconds"), _now(), __version__))
-            doc_id = cur.lastrowid
-            self._insert("mentions", MENTION_COLUMNS, doc_id, (
-                [json.dumps(m[c], ensure_ascii=False) if c == "links" else m.get(c) for c in MENTION_COLUMNS]
-                for m in result.get("mentions") or ()))
-            self._insert("entities", ENTITY_COLUMNS, doc_id, (
-                [e.get(c) for c in ENTITY_COLUMNS] for e in result.get("entities") or ()))
-            form = result.get("form")
-            if form is not None:
-                self.conn.execute(
-                    f"INSERT INTO records (doc_id, {', '.join(_q(RECORD_COLUMNS))}, form) VALUES (?, ?, ?, ?, ?, ?)",
-                    (doc_id, *[form.get(c) for c in RECORD_COLUMNS], json.dumps(form, ensure_ascii=False)))
+            for result in results:
+                self._write(result)
+
+    def _write(self, result: dict[str, Any]) -> None:
+        self.conn.execute("DELETE FROM documents WHERE hash = ?", (result["hash"],))
+        if result["status"] == "done":  # it is readable now: forget its path's earlier unreadable failure
+            self.conn.execute("DELETE FROM documents WHERE hash = ?", ("path:" + result["path"],))
+        cur = self.conn.execute(
+            "INSERT INTO documents (hash, path, format, status, error, bytes, pages, words, mentions, seconds, "
+            "scanned_at, textmine_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (result["hash"], result["path"], result.get("format"), result["status"], result.get("error"),
+             result.get("bytes"), result.get("pages"), result.get("words"), len(result.get("mentions") or ()),
+             result.get("seconds"), _now(), __version__))
+        doc_id = cur.lastrowid
+        self._insert("mentions", MENTION_COLUMNS, doc_id, (
+            [json.dumps(m[c], ensure_ascii=False) if c == "links" else m.get(c) for c in MENTION_COLUMNS]
+            for m in result.get("mentions") or ()))
+        self._insert("entities", ENTITY_COLUMNS, doc_id, (
+            [e.get(c) for c in ENTITY_COLUMNS] for e in result.get("entities") or ()))
+        form = result.get("form")
+        if form is not None:
+            self.conn.execute(
+                f"INSERT INTO records (doc_id, {', '.join(_q(RECORD_COLUMNS))}, form) VALUES (?, ?, ?, ?, ?, ?)",
+                (doc_id, *[form.get(c) for c in RECORD_COLUMNS], json.dumps(form, ensure_ascii=False)))
 
     def _insert(self, table: str, columns: tuple[str, ...], doc_id: int, rows: Iterable[list]) -> None:
         marks = ", ".join("?" * (len(columns) + 2))
