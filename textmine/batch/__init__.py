@@ -6,7 +6,7 @@ The data flow, one module each:
   errors for that path);
 - ``worker``: one document's bytes → its mentions, entities and form (each worker process builds
   its pipeline once);
-- ``store``: the SQLite store (WAL, one transaction per document, schema version);
+- ``store``: the SQLite store (WAL, one transaction per batch, schema version);
 - ``scan``: hashing, skipping what is done, the process pool or Dask cluster, progress;
 - ``tables``: the store read back as pandas DataFrames (``textmine.load``) and exported.
 """

@@ -18,6 +18,7 @@ import threading
 import time
 from typing import Any
 
+from textmine import regex_cache
 from textmine.errors import InputError, TextmineError
 
 _STATE: dict[str, Any] = {}
@@ -41,6 +42,7 @@ def init_worker() -> None:
 
         _STATE["pipeline"] = default_pipeline()
         _STATE["rules"] = FormRules.load()
+        regex_cache.save()  # a pool or Dask worker exits without running atexit
 
 
 def preload() -> None:
@@ -51,6 +53,7 @@ def preload() -> None:
     if not _STATE.get("warm"):
         _analyse("warm-up.txt", WARM_UP.encode())
         _STATE["warm"] = True
+        regex_cache.save()  # the patterns compiled on first use, too
         gc.freeze()
 
 
@@ -94,6 +97,9 @@ def process(task: dict[str, Any]) -> dict[str, Any]:
     if timeout and result["status"] == "done" and result["seconds"] > timeout:  # a Dask thread: not interruptible
         result = {k: result[k] for k in ("hash", "path", "bytes", "seconds", "format", "pages", "words") if k in result}
         result.update(status="failed", error=f"timed out: took {result['seconds']:.1f} s, over the {timeout:g} s limit")
+    if not _STATE.get("saved"):  # what the first document compiled lazily, for the next run's workers
+        regex_cache.save()
+        _STATE["saved"] = True
     result["pid"] = os.getpid()
     result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process's peak so far
     if result["status"] == "failed":
