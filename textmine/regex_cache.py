@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Iterable
 
 import regex
 from regex import _regex
@@ -36,6 +37,13 @@ _patterns: dict[tuple[str, int], regex.Pattern] | None = None  # loaded on first
 _new: set[tuple[str, int]] = set()  # compiled by this process, not yet saved
 _used: set[tuple[str, int]] = set()
 _hooked = False
+
+
+def longest_first(items: Iterable[str]) -> list[str]:
+    """Alternatives in the order an alternation needs them, longest first, ties alphabetically:
+    never the order of a set, which changes with the hash seed and would make every process
+    build, and compile, different pattern texts."""
+    return sorted(items, key=lambda s: (-len(s), s))
 
 
 def cache_file() -> Path | None:

@@ -293,7 +293,7 @@ def _validate(entry: dict, where: str, macros: dict[str, str]) -> Pattern:
         phrases = [raw] if isinstance(raw, str) else raw
         if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
             raise PatternError(f"{where}: a phrase pattern is a non-empty string or list of strings")
-        alternation = "|".join(regex.escape(p) for p in sorted(phrases, key=lambda s: (-len(s), s)))
+        alternation = "|".join(regex.escape(p) for p in regex_cache.longest_first(phrases))
         compiled = _compile(rf"(?<!\w)(?:{alternation})(?!\w)", where)
     else:  # token: a spaCy Matcher pattern, a list of token dicts
         if not (isinstance(raw, list) and raw and all(isinstance(t, dict) for t in raw)):
@@ -365,7 +365,7 @@ def _compile(pattern: str, where: str) -> regex.Pattern:
 
 
 def _alternation(items: Iterable[str]) -> str:
-    return "|".join(regex.escape(s) for s in sorted(set(items), key=lambda s: (-len(s), s)))
+    return "|".join(regex.escape(s) for s in regex_cache.longest_first(set(items)))
 
 
 def _expand_macros(raw: dict, lexicons: dict, measures: list[dict], directory: Path) -> dict[str, str]:

@@ -3,9 +3,10 @@
 Tables (``SCHEMA``): ``documents`` (content hash, path, status, error, pages, words, seconds),
 ``mentions`` (the extract contract, links as JSON), ``records`` (the extraction form) and
 ``entities``. A worker's batch of documents, each with everything found in it, is committed
-together, so a run that is killed keeps every batch it wrote and no document half-written. The content hash is unique, so a
-rerun never duplicates rows. ``meta`` holds the schema version; a store from a newer or older
-textmine is refused with a clear message. Every statement is parameterised.
+together, so a run that is killed keeps every batch it wrote and no document half-written. The
+content hash is unique, so a rerun never duplicates rows. ``meta`` holds the schema version; a
+store from a newer or older textmine is refused with a clear message. Every statement is
+parameterised.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from typing import Iterable
 import regex
 
 from textmine.extractors.engine import Candidate, Region, group, group_span
+from textmine.regex_cache import longest_first
 from textmine.rulebook import Pattern, RuleBook, expand, first_words, load_json
 from textmine.values.numbers import NumberFormatError, first_number, parse_number
 
@@ -40,7 +41,7 @@ class MeasureFinder:
     def __init__(self, book: RuleBook, aliases: dict[str, str] | None = None):
         self.book = book
         self.aliases = {k.lower(): v for k, v in (aliases or {}).items()}
-        extra = "|".join(regex.escape(a) for a in sorted(self.aliases, key=lambda s: (-len(s), s)))
+        extra = "|".join(regex.escape(a) for a in longest_first(self.aliases))
         body = "{MEASURE}" + (f"|{extra}" if extra else "")
         self.regex = regex.compile(rf"(?<![\w-])(?:{expand(body, book.macros)})(?![\w]|-\w)", regex.I)
         names = [n for m in book.measures for n in [m["measure"], *m.get("names", [])]]

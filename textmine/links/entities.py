@@ -23,6 +23,7 @@ from typing import Iterable
 import regex
 
 from textmine.document import Document
+from textmine.regex_cache import longest_first
 from textmine.rulebook import PatternError, patterns_dir
 
 TYPES = ("disease", "cell", "intervention", "measure", "species", "anatomy")
@@ -210,7 +211,7 @@ class EntityRecognizer:
                 short_forms[a.short] = named[-1]
         if short_forms:
             pattern = regex.compile(r"(?<![\w-])(?:" + "|".join(regex.escape(k) for k in
-                                                           sorted(short_forms, key=lambda s: (-len(s), s))) + r")(?![\w-])")
+                                                           longest_first(short_forms)) + r")(?![\w-])")
             taken = [(x.start, x.end) for x in found]
             for s, e in regions:
                 for m in pattern.finditer(text, s, e):

@@ -23,6 +23,7 @@ import regex
 
 from textmine.errors import InputError
 from textmine.links.roles import NUMBER_WORD
+from textmine.regex_cache import longest_first
 from textmine.rulebook import PatternError, load_json
 
 EXACT_INDEX_LIMIT = 50_000  # aliases; above this (a full MeSH) the index is approximate (HNSW), built when first used
@@ -46,7 +47,7 @@ class Settings:
         where = "normalise.json"
         try:
             settings = cls(float(raw["min_similarity"]), int(raw["neighbours"]), int(raw["max_words"]),
-                           int(raw["min_words"]), tuple(sorted(raw["suffixes"], key=lambda s: (-len(s), s))),
+                           int(raw["min_words"]), tuple(longest_first(raw["suffixes"])),
                            int(raw["min_stem"]), frozenset(w.lower() for w in raw["stop_words"]))
             settings = replace(settings, distinguishing=frozenset(
                 normal_form(w, settings) for w in raw.get("distinguishing_words", [])))

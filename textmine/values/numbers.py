@@ -19,6 +19,7 @@ from functools import cached_property
 
 import regex
 
+from textmine.regex_cache import longest_first
 from textmine.rulebook import load_json
 
 
@@ -60,7 +61,7 @@ class NumberWords:
     @cached_property
     def word_regex(self) -> str:
         """A regex for number words up to the thousands ("One hundred and twenty")."""
-        unit = "|".join(sorted((w for w in self.units if w != "zero"), key=lambda s: (-len(s), s)))
+        unit = "|".join(longest_first(w for w in self.units if w != "zero"))
         tens = "|".join(self.tens)
         small = rf"(?:(?:{tens})(?:[-\s](?:{unit}))?|(?:{unit}))"
         hundreds = rf"(?:{small}[\s-]+hundred(?:[\s-]+(?:and\s+)?{small})?|{small})"
