@@ -59,8 +59,7 @@ def one(workers: int, store: Path, paths_file: Path, process_start: float) -> No
     ready = summary.ready if summary.ready is not None else summary.first_result
     print(json.dumps({"workers": workers, "done": summary.done, "failed": summary.failed, "pages": summary.pages,
                       "startup": imports + (ready or 0.0), "pdf_pages": pdf_pages, "pdf_seconds": pdf_seconds,
-                      "peak_mb": max(summary.worker_peak_mb.values(), default=0.0),
-                      "n_workers_seen": len(summary.worker_peak_mb)}))
+                      "peak_mb": max(summary.worker_peak_mb.values(), default=0.0)}))
 
 
 def run(workers: int, store: Path, paths_file: Path) -> dict:

@@ -42,7 +42,6 @@ def init_worker() -> None:
 
         _STATE["pipeline"] = default_pipeline()
         _STATE["rules"] = FormRules.load()
-        regex_cache.save()  # a pool or Dask worker exits without running atexit
 
 
 def preload() -> None:
@@ -97,7 +96,8 @@ def process(task: dict[str, Any]) -> dict[str, Any]:
     if timeout and result["status"] == "done" and result["seconds"] > timeout:  # a Dask thread: not interruptible
         result = {k: result[k] for k in ("hash", "path", "bytes", "seconds", "format", "pages", "words") if k in result}
         result.update(status="failed", error=f"timed out: took {result['seconds']:.1f} s, over the {timeout:g} s limit")
-    if not _STATE.get("saved"):  # what the first document compiled lazily, for the next run's workers
+    if not _STATE.get("saved"):  # what building and the first document compiled, for the next run's
+        # workers: a pool or Dask worker exits without running atexit
         regex_cache.save()
         _STATE["saved"] = True
     result["pid"] = os.getpid()
